@@ -106,7 +106,7 @@ def gradcheck(
     or returns the report with `raise_exception=False`.
     """
     point = _floats(inputs)
-    labels = _labels(f, len(point))
+    labels = _labels(f, inputs)
 
     def analytic(xs: list[float]) -> list[float]:
         leaves = [Value(x, label) for x, label in zip(xs, labels)]
@@ -134,7 +134,7 @@ def gradgradcheck(
     `grad(..., create_graph=True)`, is itself gradchecked against central differences.
     The row `d2/dx_j dx_i` holds the Hessian entry."""
     point = _floats(inputs)
-    labels = _labels(f, len(point))
+    labels = _labels(f, inputs)
     rows: list[GradcheckRow] = []
     for i, wrt in enumerate(labels):
 
@@ -232,13 +232,17 @@ def _floats(inputs: Sequence[float | Value]) -> list[float]:
     return point
 
 
-def _labels(f: Function, count: int) -> list[str]:
-    """The names of f's parameters when they fit (`def f(w, x)` gives rows w and x), else x[i]."""
+def _labels(f: Function, inputs: Sequence[float | Value]) -> list[str]:
+    """Row names: the inputs' own labels when they are labelled Values, else the names of f's
+    parameters when they fit (`def f(w, x)` gives rows w and x), else x[0], x[1], ..."""
+    labels = [x.label if isinstance(x, Value) else "" for x in inputs]
+    if all(labels) and len(set(labels)) == len(labels):
+        return labels
     try:
         parameters = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
         parameters = []
     positional = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if len(positional) == count and len(parameters) == count:
+    if len(positional) == len(inputs) == len(parameters):
         return positional
-    return [f"x[{i}]" for i in range(count)]
+    return [f"x[{i}]" for i in range(len(inputs))]

@@ -1,0 +1,178 @@
+"""Arithmetic typed on the command line, turned into a graph of Values without `eval`.
+
+The text is parsed with `ast` and walked against an allow-list: numbers, names, `+ - * / **`,
+unary `-`, parentheses, and calls to the functions in FUNCTIONS. Anything else is rejected with
+a message that points at the offending part:
+
+    x.__class__ + 1
+    ^^^^^^^^^^^
+    attribute access is not allowed
+"""
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .engine import Value
+
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "exp": Value.exp,
+    "log": Value.log,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "abs": Value.abs,
+    "sqrt": Value.sqrt,
+}
+
+_OPERATORS: dict[type[ast.operator], Callable] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
+
+# What a rejected construct is called in the error message.
+_DESCRIPTIONS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambdas",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "boolean operators",
+    ast.IfExp: "conditional expressions",
+    ast.NamedExpr: "assignment expressions",
+    ast.Starred: "starred arguments",
+}
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be read; the message points at the offending part."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression: its text, its syntax tree and the names it needs values for."""
+
+    text: str
+    tree: ast.expr
+    names: tuple[str, ...]  # in order of first appearance
+
+    def evaluate(self, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+        """Make a leaf Value labelled with each name, build the graph, return (root, leaves)."""
+        missing = [name for name in self.names if name not in values]
+        if missing:
+            hint = " ".join(f"{name}=NUMBER" for name in missing)
+            raise ExpressionError(f"no value for {', '.join(missing)}: add {hint}")
+        unused = [name for name in values if name not in self.names]
+        if unused:
+            raise ExpressionError(
+                f"{', '.join(unused)} given a value but not used in the expression {self.text!r}"
+            )
+        leaves = {name: Value(values[name], label=name) for name in self.names}
+        return self.build(leaves), leaves
+
+    def build(self, leaves: Mapping[str, Value]) -> Value:
+        """The graph of this expression on the given leaves, one per name."""
+        root = _build(self.tree, leaves)
+        if not isinstance(root, Value):
+            raise ExpressionError(f"{self.text!r} has no variables, so there is nothing to differentiate")
+        return root
+
+
+def parse(text: str) -> Expression:
+    """Parse and check `text`; raise ExpressionError pointing at anything not allowed."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as error:
+        # Python reports offset 0 when the text ends too early; point past its end then.
+        column = error.offset - 1 if error.offset else len(text.strip())
+        reason = error.msg if error.msg != "invalid syntax" else "this is not valid arithmetic"
+        raise ExpressionError(_pointing(text.strip(), column, column + 1, reason)) from None
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    names: list[str] = []
+    for node in ast.walk(tree):
+        _check(node, text.strip(), called)
+        if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in names:
+            names.append(node.id)
+    # ast.walk is breadth-first; report names in reading order instead
+    names.sort(key=lambda name: _first_column(tree, name))
+    return Expression(text.strip(), tree, tuple(names))
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, float]:
+    """`["x=2", "y=-0.5"]` -> {"x": 2.0, "y": -0.5}, with a clear error for each kind of mistake."""
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, equals, number = pair.partition("=")
+        name = name.strip()
+        if not equals or not name.isidentifier():
+            raise ExpressionError(f"{pair!r} is not NAME=VALUE (for example x=2.5)")
+        try:
+            value = float(number)
+        except ValueError:
+            raise ExpressionError(f"{name}: {number.strip()!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ExpressionError(f"{name}: {number.strip()!r} is not a finite number")
+        if name in values:
+            raise ExpressionError(f"{name} is given a value twice")
+        values[name] = value
+    return values
+
+
+def _check(node: ast.AST, text: str, called: set[int]) -> None:
+    allowed = (ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.Call, ast.UnaryOp, ast.USub)
+    allowed += tuple(_OPERATORS)
+    if isinstance(node, ast.Constant) and (
+        isinstance(node.value, bool) or not isinstance(node.value, (int, float))
+    ):
+        raise ExpressionError(_pointing_at(node, text, f"{node.value!r} is not a real number"))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # else the callee is refused itself
+        function = node.func.id
+        if function not in FUNCTIONS:
+            known = " ".join(FUNCTIONS)
+            raise ExpressionError(_pointing_at(node.func, text, f"only these functions can be called: {known}"))
+        if len(node.args) != 1 or node.keywords:
+            raise ExpressionError(_pointing_at(node, text, f"{function} takes exactly one argument"))
+    if isinstance(node, ast.Name) and node.id in FUNCTIONS and id(node) not in called:
+        raise ExpressionError(_pointing_at(node, text, f"{node.id} is a function: call it, as in {node.id}(x)"))
+    if not isinstance(node, allowed):
+        what = _DESCRIPTIONS.get(type(node), type(node).__name__)
+        raise ExpressionError(_pointing_at(node, text, f"{what} not allowed"))
+
+
+def _build(node: ast.expr, leaves: Mapping[str, Value]) -> Value | float:
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return leaves[node.id]
+    if isinstance(node, ast.UnaryOp):
+        return -_build(node.operand, leaves)
+    if isinstance(node, ast.BinOp):
+        return _OPERATORS[type(node.op)](_build(node.left, leaves), _build(node.right, leaves))
+    assert isinstance(node, ast.Call)  # parse() let nothing else through
+    argument = _build(node.args[0], leaves)
+    result = FUNCTIONS[node.func.id](argument if isinstance(argument, Value) else Value(argument))
+    return result if isinstance(argument, Value) else result.data  # a constant stays a constant
+
+
+def _first_column(tree: ast.expr, name: str) -> int:
+    return min(
+        node.col_offset for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name
+    )
+
+
+def _pointing_at(node: ast.AST, text: str, message: str) -> str:
+    start = getattr(node, "col_offset", 0)
+    end = getattr(node, "end_col_offset", None) or start + 1
+    return _pointing(text, start, end, message)
+
+
+def _pointing(text: str, start: int, end: int, message: str) -> str:
+    return f"{message}:\n  {text}\n  {' ' * start}{'^' * max(1, end - start)}"

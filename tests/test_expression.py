@@ -1,0 +1,94 @@
+"""Command-line expressions: the allow-list, the graph they build, and errors that point."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from micrograd_plus import Value
+from micrograd_plus.expression import ExpressionError, parse, parse_assignments
+
+
+def test_expression_builds_a_graph_on_labelled_leaves():
+    expression = parse("tanh(x * w + b) - 2 ** -y / 4")
+    assert expression.names == ("x", "w", "b", "y")
+    root, leaves = expression.evaluate({"x": 2.0, "w": -0.5, "b": 0.1, "y": 1.0})
+    assert root.data == pytest.approx(math.tanh(-0.9) - 2**-1 / 4)
+    assert [leaf.label for leaf in leaves.values()] == ["x", "w", "b", "y"]
+    root.backward()
+    assert leaves["w"].grad == pytest.approx(2.0 * (1 - math.tanh(-0.9) ** 2))
+
+
+def test_every_allowed_function_can_be_called():
+    root, _ = parse("exp(x) + log(x) + tanh(x) + sigmoid(x) + relu(x) + abs(x) + sqrt(x)").evaluate({"x": 0.5})
+    expected = math.exp(0.5) + math.log(0.5) + math.tanh(0.5) + 1 / (1 + math.exp(-0.5)) + 0.5 + 0.5 + math.sqrt(0.5)
+    assert root.data == pytest.approx(expected)
+
+
+def test_a_function_of_a_constant_stays_a_constant():
+    root, _ = parse("x * exp(0)").evaluate({"x": 3.0})
+    assert root._children == (root._children[0], 1.0)
+
+
+def test_build_uses_the_leaves_it_is_given():
+    x = Value(3.0)
+    root = parse("x * x").build({"x": x})
+    root.backward()
+    assert x.grad == 6.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "caret"),
+    [
+        ("x.__class__ + 1", "attribute access not allowed", "^^^^^^^^^^^"),
+        ("a[0] * 2", "subscripts not allowed", "^^^^"),
+        ("__import__('os')", "only these functions can be called", "^^^^^^^^^^"),
+        ("print(x)", "only these functions can be called", "^^^^^"),
+        ("(lambda: 1)()", "lambdas not allowed", None),
+        ("[i for i in x]", "comprehensions not allowed", "^^^^^^^^^^^^^^"),
+        ("x < 2", "comparisons not allowed", "^^^^^"),
+        ("'s' + x", "'s' is not a real number", "^^^"),
+        ("True + x", "True is not a real number", "^^^^"),
+        ("exp(x, 2)", "exp takes exactly one argument", "^^^^^^^^^"),
+        ("exp + x", "exp is a function: call it, as in exp(x)", "^^^"),
+        ("x +", "this is not valid arithmetic", None),
+        ("x // 2", "FloorDiv not allowed", None),
+    ],
+)
+def test_anything_outside_the_allow_list_is_rejected_with_a_pointer(text, message, caret):
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith(message)
+    assert lines[1].strip() == text
+    if caret is not None:
+        assert lines[2].strip() == caret
+
+
+def test_values_must_match_the_names():
+    expression = parse("x * y")
+    with pytest.raises(ExpressionError, match=r"no value for y: add y=NUMBER"):
+        expression.evaluate({"x": 1.0})
+    with pytest.raises(ExpressionError, match=r"z given a value but not used"):
+        expression.evaluate({"x": 1.0, "y": 2.0, "z": 3.0})
+    with pytest.raises(ExpressionError, match="has no variables"):
+        parse("2 * 3").evaluate({})
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        (["x"], r"'x' is not NAME=VALUE"),
+        (["2=3"], r"'2=3' is not NAME=VALUE"),
+        (["x=abc"], r"x: 'abc' is not a number"),
+        (["x=nan"], r"x: 'nan' is not a finite number"),
+        (["x=1", "x=2"], r"x is given a value twice"),
+    ],
+)
+def test_assignments_reject_each_kind_of_mistake(pairs, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_assignments(pairs)
+
+
+def test_assignments_read_numbers():
+    assert parse_assignments(["x=2", "y=-0.5", "z=1e-3"]) == {"x": 2.0, "y": -0.5, "z": 0.001}
