@@ -1,0 +1,39 @@
+"""The engine's demos run with small settings and write what they promise, so none of them rots."""
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+DEMOS = Path(__file__).resolve().parent.parent / "demos"
+
+
+def run_demo(name: str, out: Path) -> None:
+    runpy.run_path(str(DEMOS / name))["main"](out, quick=True)
+
+
+def test_value_basics_demo_prints_the_hand_worked_gradients(tmp_path, capsys):
+    run_demo("01_value_basics.py", tmp_path)
+    text = (tmp_path / "neuron.txt").read_text()
+    assert "o = tanh(x1*w1 + x2*w2 + b) = 0.7071" in text
+    assert "w1         data -3.0000  grad +1.0000  a leaf" in text
+    assert "x1         data +2.0000  grad -1.5000  a leaf" in text
+    assert text in capsys.readouterr().out
+
+
+def test_gradcheck_demo_shows_a_pass_a_kink_and_a_caught_bug(tmp_path):
+    run_demo("06_gradcheck_your_function.py", tmp_path)
+    text = (tmp_path / "reports.txt").read_text()
+    headers = [line for line in text.splitlines() if line.startswith("gradcheck ")]
+    assert [h.split(":")[0] for h in headers] == ["gradcheck passed"] * 4 + ["gradcheck failed"]
+    assert "gradgradcheck passed: 4 derivatives" in text
+    assert "kink: not differentiable here" in text
+    assert "gradcheck failed: 1 of 1 derivative" in text
+
+
+def test_newton_demo_converges_to_the_rosenbrock_minimum(tmp_path):
+    run_demo("07_newtons_method.py", tmp_path)
+    lines = (tmp_path / "newton.txt").read_text().splitlines()
+    assert lines[0].split() == ["step", "x", "y", "f(x,", "y)", "|gradient|"]
+    first_f = float(lines[1].split()[3])
+    assert first_f == 24.2  # f(-1.2, 1) = 2.2^2 + 100 * 0.44^2, worked by hand
+    assert len(lines) == 1 + 4 + 2
