@@ -1,0 +1,385 @@
+"""Graph -> DOT: a node per value, an ellipse per operation, edges labelled with their local
+derivative (and, after backward, the chain-rule product), neuron and layer clusters, a legend.
+
+Data flows left to right, as in micrograd's `draw_dot`: operand -> op -> result. The derivative
+d(result)/d(operand) sits on the operand's edge into the op, since each operand has its own.
+Ids come from topological positions (`v7`, `v7_op`, `e7_0`), so output is deterministic.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import graphviz
+
+from ..engine import Value
+from . import html_labels as hl
+from . import labels, style
+from .graph import Edge, Graph
+from .highlight import PathSet
+from .structure import Group
+
+
+@dataclass
+class Picture:
+    """Everything that decides what a drawing shows."""
+
+    graph: Graph
+    neurons: list[Group] = field(default_factory=list)
+    layers: list[Group] = field(default_factory=list)
+    collapsed: list[Group] = field(default_factory=list)  # groups drawn as a single node
+    paths: PathSet | None = None
+    show_grads: bool = True
+    legend: bool = True
+    notes: list[str] = field(default_factory=list)  # extra legend lines
+    caption: str | None = None  # a line above everything (backward frames)
+    max_edge_labels: int = 80
+
+
+@dataclass
+class _DrawnEdge:
+    tail: str
+    head: str
+    id: str
+    lines: list[str]
+    on_path: bool = False
+
+
+def build(picture: Picture) -> graphviz.Digraph:
+    return _Builder(picture).digraph()
+
+
+class _Builder:
+    def __init__(self, picture: Picture) -> None:
+        self.p = picture
+        self.g = picture.graph
+        self.hidden = _hidden_nodes(self.g, picture.collapsed)
+        self.group_ids = {id(group): _group_id(self.g, group) for group in picture.collapsed}
+        self.visible = [node for node in self.g.order if node not in self.hidden]
+        grads = [abs(self.g.grads[n]) for n in self.visible if self.g.grads[n] == self.g.grads[n]]
+        grads += [abs(self.g.grads[o]) for grp in picture.collapsed for o in grp.outputs]
+        self.largest = max(grads, default=0.0)
+        self.edge_labels_hidden = False
+
+    # ---- the whole digraph --------------------------------------------------------------------
+
+    def digraph(self) -> graphviz.Digraph:
+        dg = graphviz.Digraph(
+            "micrograd_plus",
+            graph_attr={
+                "rankdir": "LR",
+                "bgcolor": "white",  # readable on a notebook's dark theme too
+                "fontname": style.FONT,
+                "fontsize": str(style.NODE_FONT_SIZE),
+                "nodesep": "0.25",
+                # collapsed layers are joined by many edges, which need room to fan out
+                "ranksep": "1.5" if picture_has_layers(self.p) else "0.35",
+            },
+            node_attr={"fontname": style.FONT, "fontsize": str(style.NODE_FONT_SIZE)},
+            edge_attr={"fontname": style.FONT, "fontsize": str(style.EDGE_FONT_SIZE),
+                       "arrowsize": "0.7"},
+        )
+        edges = self._edges()
+        buckets = self._node_statements()
+        self._emit_clusters(dg, buckets)
+        for edge in edges:
+            dg.edge(edge.tail, edge.head, **self._edge_attributes(edge))
+        if self.p.legend or self.p.caption:
+            dg.attr(label=hl.html(hl.table(self._legend_rows())),
+                    labelloc="t" if self.p.caption else "b", labeljust="l")
+        return dg
+
+    # ---- nodes ------------------------------------------------------------------------------------
+
+    def _node_statements(self) -> dict[int | None, list[tuple[str, dict[str, str]]]]:
+        """Node statements, bucketed by the id() of the cluster they sit in (None: top level)."""
+        cluster_of = {}
+        for neuron in self._expanded_neurons():
+            for member in neuron.members:
+                cluster_of[member] = id(neuron)
+        buckets: dict[int | None, list[tuple[str, dict[str, str]]]] = {}
+        for node in self.visible:
+            bucket = buckets.setdefault(cluster_of.get(node), [])
+            bucket.append((self.g.node_id(node), self._value_node(node)))
+            if node._children:
+                bucket.append((f"{self.g.node_id(node)}_op", self._op_node(node)))
+        for group in sorted(self.p.collapsed, key=lambda g: _natural(g.name)):
+            owner = self._layer_of(group) if group.kind == "neuron" else None
+            bucket = buckets.setdefault(id(owner) if owner else None, [])
+            bucket.append((self.group_ids[id(group)], self._group_node(group)))
+        return buckets
+
+    def _value_node(self, node: Value) -> dict[str, str]:
+        g = self.g
+        kind = g.kind(node)
+        rows = [
+            hl.name_cell(g.names[node], not node.label, kind),
+            hl.cell(hl.escape(labels.data_text(node))),
+        ]
+        grad = g.grads[node]
+        terms = g.contributions(node) if self.p.show_grads else []
+        rows.append(hl.cell(hl.escape(labels.grad_text(grad, terms)),
+                            fill=style.grad_colour(grad, self.largest)))
+        if self.p.show_grads and g.is_stale(node):
+            rows.append(hl.cell(hl.escape(f"≠ sum of contributions {style.number(sum(terms))}"),
+                                colour="#b91c1c"))
+        is_target = self.p.paths is not None and node is self.p.paths.target
+        table = hl.table(rows, border=3 if is_target else 0,
+                         colour=style.HIGHLIGHT if is_target else None)
+        return {"label": hl.html(table), "shape": "plain", "id": g.node_id(node)}
+
+    def _op_node(self, node: Value) -> dict[str, str]:
+        return {
+            "label": hl.html(hl.escape(labels.op_text(node))),
+            "shape": "ellipse",
+            "style": "filled",
+            "fillcolor": style.OP_FILL,
+            "margin": "0.04,0.02",
+            "width": "0.3",
+            "height": "0.3",
+            "id": f"{self.g.node_id(node)}_op",
+        }
+
+    def _group_node(self, group: Group) -> dict[str, str]:
+        parameters = len(group.parameters)
+        if group.kind == "neuron":
+            output = group.outputs[0]
+            grad = self.g.grads[output]
+            activation = "linear" if output._op == "+" else output._op
+            rows = [
+                hl.cell(hl.escape(f"neuron {group.name}"), bold=True,
+                        fill=style.KIND_COLOURS["result"]),
+                hl.cell(hl.escape(f"{activation}, {parameters} params")),
+                hl.cell(hl.escape(labels.data_text(output))),
+                hl.cell(hl.escape(labels.grad_text(grad)),
+                        fill=style.grad_colour(grad, self.largest)),
+            ]
+        else:
+            rows = [
+                hl.cell(hl.escape(f"layer {group.name}".rstrip()), bold=True),
+                hl.cell(hl.escape(f"{len(group.neurons)} neurons · {parameters} params")),
+            ]
+        return {"label": hl.html(hl.table(rows)), "shape": "plain",
+                "id": self.group_ids[id(group)]}
+
+    # ---- clusters -------------------------------------------------------------------------------
+
+    def _expanded_neurons(self) -> list[Group]:
+        collapsed = {id(group) for group in self.p.collapsed}
+        inside_collapsed_layer = {
+            id(neuron) for layer in self.p.layers if id(layer) in collapsed
+            for neuron in layer.neurons
+        }
+        return [n for n in self.p.neurons
+                if id(n) not in collapsed and id(n) not in inside_collapsed_layer]
+
+    def _layer_of(self, neuron: Group) -> Group | None:
+        for layer in self.p.layers:
+            if any(n is neuron for n in layer.neurons):
+                return layer
+        return None
+
+    def _emit_clusters(self, dg: graphviz.Digraph, buckets: dict) -> None:
+        for name, attributes in buckets.get(None, []):
+            dg.node(name, **attributes)
+        collapsed = {id(group) for group in self.p.collapsed}
+        expanded = {id(n) for n in self._expanded_neurons()}
+        in_a_layer = set()
+        for layer in self.p.layers:
+            if id(layer) in collapsed:
+                continue
+            with dg.subgraph(name=f"cluster_{_group_id(self.g, layer)}") as box:
+                box.attr(label=hl.html(hl.escape(f"layer {layer.name}".rstrip())),
+                         style="rounded", color="#9ca3af", fontcolor=style.NEUTRAL_GREY)
+                for name, attributes in buckets.get(id(layer), []):
+                    box.node(name, **attributes)
+                for neuron in layer.neurons:
+                    in_a_layer.add(id(neuron))
+                    if id(neuron) in expanded:
+                        self._emit_neuron(box, neuron, buckets)
+        for neuron in self.p.neurons:
+            if id(neuron) in expanded and id(neuron) not in in_a_layer:
+                self._emit_neuron(dg, neuron, buckets)
+
+    def _emit_neuron(self, parent: graphviz.Digraph, neuron: Group, buckets: dict) -> None:
+        with parent.subgraph(name=f"cluster_{_group_id(self.g, neuron)}") as box:
+            box.attr(label=hl.html(hl.escape(f"neuron {neuron.name}")), style="rounded,dashed",
+                     color="#9ca3af", fontcolor=style.NEUTRAL_GREY)
+            for name, attributes in buckets.get(id(neuron), []):
+                box.node(name, **attributes)
+
+    # ---- edges ----------------------------------------------------------------------------------
+
+    def _edges(self) -> list[_DrawnEdge]:
+        g, paths = self.g, self.p.paths
+        drawn: list[_DrawnEdge] = []
+        merged: dict[tuple[str, str], _DrawnEdge] = {}
+        for parent in g.order:
+            group = self.hidden.get(parent, False)
+            if group is False and parent._children:
+                on_path = paths is not None and parent in paths.nodes and parent is not paths.target
+                drawn.append(_DrawnEdge(f"{g.node_id(parent)}_op", g.node_id(parent),
+                                        f"o{g.index[parent]}", [], on_path))
+            for edge in g.operand_edges[parent]:
+                child_group = self.hidden.get(edge.child, False)
+                if child_group is None or (group is not False and group is child_group):
+                    continue  # inside one collapsed group, or from a hidden shared parameter
+                tail = self._drawn_id(edge.child, child_group)
+                on_path = paths is not None and edge in paths.edges
+                if group is False:
+                    drawn.append(_DrawnEdge(tail, f"{g.node_id(parent)}_op",
+                                            f"e{g.index[parent]}_{edge.position}",
+                                            self._edge_lines(edge), on_path))
+                    continue
+                head = self.group_ids[id(group)]
+                into = merged.get((tail, head))
+                if into is None:
+                    into = merged[(tail, head)] = _DrawnEdge(tail, head, f"m_{tail}_{head}", [])
+                    drawn.append(into)
+                into.on_path |= on_path
+                if group.kind == "neuron" and not into.lines:
+                    into.lines = self._through_group_lines(group, edge.child)
+        labelled = sum(1 for edge in drawn if edge.lines)
+        if labelled > self.p.max_edge_labels:
+            self.edge_labels_hidden = labelled
+            for edge in drawn:
+                if not edge.on_path:
+                    edge.lines = []
+        return drawn
+
+    def _drawn_id(self, node: Value, group: Group | bool) -> str:
+        return self.g.node_id(node) if group is False else self.group_ids[id(group)]
+
+    def _edge_lines(self, edge: Edge) -> list[str]:
+        lines = [labels.local_text(self.g, edge)]
+        if self.p.show_grads:
+            lines.append(labels.chain_text(edge.local, self.g.grads[edge.parent]))
+        return lines
+
+    def _through_group_lines(self, group: Group, child: Value) -> list[str]:
+        """d(neuron output)/d(child) through everything inside the neuron."""
+        output = group.outputs[0]
+        local = _derivative_through(self.g, group, child)
+        lines = [f"∂{self.g.name_in_formula(output)}/∂{self.g.name_in_formula(child)} "
+                 f"= {style.number(local)}"]
+        if self.p.show_grads:
+            lines.append(labels.chain_text(local, self.g.grads[output]))
+        return lines
+
+    def _edge_attributes(self, edge: _DrawnEdge) -> dict[str, str]:
+        attributes = {"id": edge.id}
+        highlighting = self.p.paths is not None
+        if edge.lines:
+            colour = style.HIGHLIGHT if edge.on_path else (
+                style.NEUTRAL_GREY if highlighting else None)
+            attributes["label"] = hl.lines(edge.lines, colour=colour, bold=edge.on_path)
+        if edge.on_path:
+            attributes.update(color=style.HIGHLIGHT, penwidth="2.5")
+        elif highlighting:
+            attributes["color"] = style.DIMMED
+        return attributes
+
+    # ---- legend ---------------------------------------------------------------------------------
+
+    def _legend_rows(self) -> list[str]:
+        rows = []
+        if self.p.caption:
+            rows.append(hl.text_row(self.p.caption, bold=True))
+        if not self.p.legend:
+            return rows
+        kinds = sorted({self.g.kind(n) for n in self.visible}, key=list(style.KIND_COLOURS).index)
+        rows.append(hl.swatch_row("nodes:", [(style.KIND_COLOURS[k], style.KIND_NAMES[k])
+                                              for k in kinds]))
+        if self.p.show_grads and self.largest:
+            top = self.largest
+            scale = [-top, -top / 10, -top / 100, 0.0, top / 100, top / 10, top]
+            rows.append(hl.swatch_row(
+                "grad colour:",
+                [(style.grad_colour(x, self.largest), style.number(x)) for x in scale]))
+        rows.append(hl.text_row("edge: ∂result/∂operand = formula = local derivative"
+                                " (from the engine's rule for the op)"))
+        if self.p.show_grads:
+            rows.append(hl.text_row("then: local × upstream grad = contribution, added into"
+                                    " the operand's grad (the chain rule)"))
+            if any(len(self.g.uses[n]) > 1 for n in self.visible):
+                rows.append(hl.text_row("grad g = a + b: a value used several times sums its"
+                                        " contributions (backward's +=)"))
+            if any(self.g.is_stale(n) for n in self.visible):
+                rows.append(hl.text_row(
+                    "≠ row: grad is not the sum of its contributions; leaf grads accumulate"
+                    " over backward() calls, so zero them between steps", colour="#b91c1c"))
+        if self.p.paths is not None:
+            rows += [hl.text_row(line, colour=style.HIGHLIGHT) for line in self._path_lines()]
+        if self.edge_labels_hidden:
+            rows.append(hl.text_row(
+                f"edge labels hidden: {self.edge_labels_hidden} labelled edges exceed"
+                f" max_edge_labels={self.p.max_edge_labels}; use highlight= or a smaller graph"))
+        rows += [hl.text_row(note) for note in self.p.notes]
+        return rows
+
+    def _path_lines(self) -> list[str]:
+        paths, g = self.p.paths, self.g
+        root, target = g.names[g.root], g.names[paths.target]
+        noun = "path" if paths.count == 1 else "paths"
+        lines = [f"bold: the {paths.count} {noun} from {root} to {target}; multiply the local"
+                 f" derivatives along each path, then add the paths"]
+        for number, path in enumerate(paths.listed, 1):
+            names = [g.names[g.root]] + [g.names[edge.child] for edge in path.edges]
+            factors = [style.number(edge.local) for edge in path.edges]
+            if len(factors) > 10:
+                names = names[:4] + ["…"] + names[-3:]
+                factors = factors[:3] + ["…"] + factors[-3:]
+            lines.append(f"path {number}: {' → '.join(names)}")
+            lines.append(f"    {' × '.join(factors) or '1'} = {style.number(path.product)}")
+        if paths.count > len(paths.listed):
+            lines.append(f"… and {paths.count - len(paths.listed)} more paths")
+        lines.append(f"sum over {paths.count} {noun} = {style.number(paths.total)}"
+                     f" = ∂{root}/∂{target}; {target}.grad = {style.number(g.grads[paths.target])}")
+        return lines
+
+
+def _hidden_nodes(graph: Graph, collapsed: Iterable[Group]) -> dict[Value, Group | None]:
+    """Nodes inside collapsed groups (mapped to their group), and parameters used only there
+    (mapped to None: the group's label counts them)."""
+    hidden: dict[Value, Group | None] = {}
+    for group in collapsed:
+        for member in group.members:
+            hidden[member] = group
+    for group in collapsed:
+        for parameter in group.parameters:
+            if parameter not in hidden and all(e.parent in hidden for e in graph.uses[parameter]):
+                hidden[parameter] = None
+    return hidden
+
+
+def picture_has_layers(picture: Picture) -> bool:
+    return any(group.kind == "layer" for group in picture.collapsed) or (
+        bool(picture.collapsed) and bool(picture.layers))
+
+
+def _natural(name: str) -> list:
+    """`L0.N2` before `L0.N10`."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _group_id(graph: Graph, group: Group) -> str:
+    prefix = "n" if group.kind == "neuron" else "layer"
+    return f"{prefix}{graph.index[group.outputs[0]]}"
+
+
+def _derivative_through(graph: Graph, group: Group, child: Value) -> float:
+    """d(output)/d(child) summed over every path inside `group`: reverse mode restricted to it."""
+    output = group.outputs[0]
+    inside = sorted(group.members, key=graph.index.__getitem__, reverse=True)
+    d = {output: 1.0}
+    total = 0.0
+    for node in inside:
+        if node not in d:
+            continue
+        for edge in graph.operand_edges[node]:
+            if edge.child is child:
+                total += d[node] * edge.local
+            elif edge.child in group.members:
+                d[edge.child] = d.get(edge.child, 0.0) + d[node] * edge.local
+    return total
