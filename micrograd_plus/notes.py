@@ -52,17 +52,29 @@ def dense_layer(
         raise ValueError(f"dense_layer: target_class must be in 0..{outputs - 1}, got {target_class}")
     xs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
     ws = [[Value(W[i][j], label=f"w{i}{j}") for j in range(outputs)] for i in range(inputs)]
-    z = []
-    for j in range(outputs):
-        terms = [_labelled(xs[i] * ws[i][j], f"x{i}·w{i}{j}") for i in range(inputs)]
-        z.append(_labelled(_sum(terms), f"z{j}"))
-    e = [_labelled(zj.exp(), f"e{j}") for j, zj in enumerate(z)]
-    inverse = _labelled(_labelled(_sum(e), "s") ** -1, "1/s")
-    p = [_labelled(ej * inverse, f"p{j}") for j, ej in enumerate(e)]
+    z, p, E = forward(xs, ws, target_class)
     y = [1.0 if j == target_class else 0.0 for j in range(outputs)]
-    E = _labelled(-_labelled(p[target_class].log(), f"log p{target_class}"), "E")
     E.backward()
     return DenseLayer(xs, ws, z, p, y, E)
+
+
+def forward(
+    x: Sequence[Value], W: Sequence[Sequence[Value]], target_class: int
+) -> tuple[list[Value], list[Value], Value]:
+    """z_j = Σ_i x_i W[i][j], p = softmax(z), E = -log p[target_class]; returns (z, p, E).
+
+    Works on any Values, so gradcheck can call it with its own inputs.
+    """
+    rows, outputs = range(len(W)), range(len(W[0]))
+    z = []
+    for j in outputs:
+        terms = [_labelled(x[i] * W[i][j], f"x{i}·w{i}{j}") for i in rows]
+        z.append(_labelled(_sum(terms), f"z{j}"))
+    e = [_labelled(zj.exp(), f"e{j}") for j, zj in enumerate(z)]
+    inverse = _labelled(_labelled(_sum(e), "s") ** -1, "1/s")  # softmax's shared 1/Σ e^z
+    p = [_labelled(ej * inverse, f"p{j}") for j, ej in enumerate(e)]
+    E = _labelled(-_labelled(p[target_class].log(), f"log p{target_class}"), "E")
+    return z, p, E
 
 
 def derivation(layer: DenseLayer | None = None) -> str:

@@ -297,14 +297,17 @@ class _Builder:
             rows.append(hl.swatch_row(
                 "grad colour:",
                 [(style.grad_colour(x, self.largest), style.number(x)) for x in scale]))
+        if any(not n.label for n in self.visible):
+            rows.append(hl.text_row("grey name (v7): a value with no label, named by its"
+                                    " position in topological order", colour=style.NEUTRAL_GREY))
         rows.append(hl.text_row("edge: ∂result/∂operand = formula = local derivative"
                                 " (from the engine's rule for the op)"))
         if self.p.show_grads:
             rows.append(hl.text_row("then: local × upstream grad = contribution, added into"
                                     " the operand's grad (the chain rule)"))
             if any(len(self.g.uses[n]) > 1 for n in self.visible):
-                rows.append(hl.text_row("grad g = a + b: a value used several times sums its"
-                                        " contributions (backward's +=)"))
+                rows.append(hl.text_row("grad g = c1 + c2: a value used in several places adds up"
+                                        " one contribution per use (backward's +=)"))
             if any(self.g.is_stale(n) for n in self.visible):
                 rows.append(hl.text_row(
                     "≠ row: grad is not the sum of its contributions; leaf grads accumulate"
@@ -331,7 +334,7 @@ class _Builder:
                 names = names[:4] + ["…"] + names[-3:]
                 factors = factors[:3] + ["…"] + factors[-3:]
             lines.append(f"path {number}: {' → '.join(names)}")
-            lines.append(f"    {' × '.join(factors) or '1'} = {style.number(path.product)}")
+            lines.append(f"product: {' × '.join(factors) or '1'} = {style.number(path.product)}")
         if paths.count > len(paths.listed):
             lines.append(f"… and {paths.count - len(paths.listed)} more paths")
         lines.append(f"sum over {paths.count} {noun} = {style.number(paths.total)}"
