@@ -120,12 +120,20 @@ def test_collapse_by_layer_and_by_name():
         draw(loss, collapse="neurons")
 
 
-def test_highlight_inside_an_auto_collapsed_graph_keeps_its_neuron_open():
+def test_highlight_inside_a_collapsed_neuron_frames_the_neuron_and_lists_the_paths():
     loss, _ = mlp_loss()
     target = next(n for n in Graph(loss).order if n.label == "L0.N3.w1")
     with pytest.warns(UserWarning):
-        source = draw(loss, highlight=target).source
-    assert "L0.N3.w1" in source and "L0.N4.w1" not in source
+        svg = draw(loss, highlight=target).svg()
+    framed = [g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "node"
+              and any(p.get("stroke") == "#7c3aed" for p in g.iter(f"{SVG}polygon"))]
+    assert ["neuron L0.N3" in svg_texts(ET.tostring(g, encoding="unicode")) for g in framed] == [
+        True]
+    shown = svg_texts(svg)
+    assert "bold: the 16 paths from loss to L0.N3.w1; multiply the local derivatives along" \
+           " each path, then add the paths" in shown
+    assert f"sum over 16 paths = {target.grad:.4g} = ∂loss/∂L0.N3.w1;" \
+           f" L0.N3.w1.grad = {target.grad:.4g}" in shown
 
 
 def test_explicit_parameters_are_styled_as_parameters():

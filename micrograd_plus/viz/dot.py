@@ -21,6 +21,9 @@ from .highlight import PathSet
 from .structure import Group
 
 
+MAX_SPELLED_OUT_EDGES = 10  # a longer highlighted path is summarised in the legend
+
+
 @dataclass
 class Picture:
     """Everything that decides what a drawing shows."""
@@ -105,7 +108,7 @@ class _Builder:
             if node._children:
                 bucket.append((f"{self.g.node_id(node)}_op", self._op_node(node)))
         for group in sorted(self.p.collapsed, key=lambda g: _natural(g.name)):
-            owner = self._layer_of(group) if group.kind == "neuron" else None
+            owner = self._boxed_layer_of(group) if group.kind == "neuron" else None
             bucket = buckets.setdefault(id(owner) if owner else None, [])
             bucket.append((self.group_ids[id(group)], self._group_node(group)))
         return buckets
@@ -158,10 +161,12 @@ class _Builder:
         else:
             rows = [
                 hl.cell(hl.escape(f"layer {group.name}".rstrip()), bold=True),
-                hl.cell(hl.escape(f"{len(group.neurons)} neurons · {parameters} params")),
+                hl.cell(hl.escape(f"{_count(len(group.neurons), 'neuron')} · {parameters} params")),
             ]
-        return {"label": hl.html(hl.table(rows)), "shape": "plain",
-                "id": self.group_ids[id(group)]}
+        holds_target = self.p.paths is not None and self.p.paths.target in group.members
+        table = hl.table(rows, border=3 if holds_target else 0,
+                         colour=style.HIGHLIGHT if holds_target else None)
+        return {"label": hl.html(table), "shape": "plain", "id": self.group_ids[id(group)]}
 
     # ---- clusters -------------------------------------------------------------------------------
 
@@ -174,8 +179,16 @@ class _Builder:
         return [n for n in self.p.neurons
                 if id(n) not in collapsed and id(n) not in inside_collapsed_layer]
 
-    def _layer_of(self, neuron: Group) -> Group | None:
-        for layer in self.p.layers:
+    def _boxed_layers(self) -> list[Group]:
+        """Layers drawn as a box: not collapsed, and with all neurons open or all collapsed. A
+        box around one open neuron among collapsed ones would span every rank of the open
+        neuron, pushing the next layer below it instead of beside it."""
+        collapsed = {id(group) for group in self.p.collapsed}
+        return [layer for layer in self.p.layers if id(layer) not in collapsed
+                and len({id(n) in collapsed for n in layer.neurons}) == 1]
+
+    def _boxed_layer_of(self, neuron: Group) -> Group | None:
+        for layer in self._boxed_layers():
             if any(n is neuron for n in layer.neurons):
                 return layer
         return None
@@ -183,12 +196,9 @@ class _Builder:
     def _emit_clusters(self, dg: graphviz.Digraph, buckets: dict) -> None:
         for name, attributes in buckets.get(None, []):
             dg.node(name, **attributes)
-        collapsed = {id(group) for group in self.p.collapsed}
         expanded = {id(n) for n in self._expanded_neurons()}
         in_a_layer = set()
-        for layer in self.p.layers:
-            if id(layer) in collapsed:
-                continue
+        for layer in self._boxed_layers():
             with dg.subgraph(name=f"cluster_{_group_id(self.g, layer)}") as box:
                 box.attr(label=hl.html(hl.escape(f"layer {layer.name}".rstrip())),
                          style="rounded", color="#9ca3af", fontcolor=style.NEUTRAL_GREY)
@@ -242,10 +252,12 @@ class _Builder:
                     into.lines = self._through_group_lines(group, edge.child)
         labelled = sum(1 for edge in drawn if edge.lines)
         if labelled > self.p.max_edge_labels:
+            # All of them, even on a highlighted path: Graphviz gives each label room between
+            # the ranks, and a few labels among hundreds of unlabelled edges make the unlabelled
+            # ones loop around them. The legend lists each path's product instead.
             self.edge_labels_hidden = labelled
             for edge in drawn:
-                if not edge.on_path:
-                    edge.lines = []
+                edge.lines = []
         return drawn
 
     def _drawn_id(self, node: Value, group: Group | bool) -> str:
@@ -317,7 +329,7 @@ class _Builder:
         if self.edge_labels_hidden:
             rows.append(hl.text_row(
                 f"edge labels hidden: {self.edge_labels_hidden} labelled edges exceed"
-                f" max_edge_labels={self.p.max_edge_labels}; use highlight= or a smaller graph"))
+                f" max_edge_labels={self.p.max_edge_labels}; pass a larger max_edge_labels to see them"))
         rows += [hl.text_row(note) for note in self.p.notes]
         return rows
 
@@ -328,18 +340,35 @@ class _Builder:
         lines = [f"bold: the {paths.count} {noun} from {root} to {target}; multiply the local"
                  f" derivatives along each path, then add the paths"]
         for number, path in enumerate(paths.listed, 1):
-            names = [g.names[g.root]] + [g.names[edge.child] for edge in path.edges]
-            factors = [style.number(edge.local) for edge in path.edges]
-            if len(factors) > 10:
-                names = names[:4] + ["…"] + names[-3:]
-                factors = factors[:3] + ["…"] + factors[-3:]
-            lines.append(f"path {number}: {' → '.join(names)}")
-            lines.append(f"product: {' × '.join(factors) or '1'} = {style.number(path.product)}")
+            nodes = [g.root] + [edge.child for edge in path.edges]
+            factors = " × ".join(style.number(edge.local) for edge in path.edges) or "1"
+            if len(path.edges) > MAX_SPELLED_OUT_EDGES:
+                factors = f"the {len(path.edges)} local derivatives"
+            lines.append(f"path {number}: {_path_names(g, nodes)}")
+            lines.append(f"product: {factors} = {style.number(path.product)}")
         if paths.count > len(paths.listed):
             lines.append(f"… and {paths.count - len(paths.listed)} more paths")
         lines.append(f"sum over {paths.count} {noun} = {style.number(paths.total)}"
                      f" = ∂{root}/∂{target}; {target}.grad = {style.number(g.grads[paths.target])}")
         return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _path_names(graph: Graph, nodes: list[Value]) -> str:
+    """`E → log p1 → p1 → ... → w00`; a long path keeps its labelled nodes (the neurons it
+    passes through) and shows each run of unlabelled ones as `…`."""
+    if len(nodes) <= MAX_SPELLED_OUT_EDGES + 1:
+        return " → ".join(graph.names[node] for node in nodes)
+    names: list[str] = []
+    for position, node in enumerate(nodes):
+        if node.label or position in (0, len(nodes) - 1):
+            names.append(graph.names[node])
+        elif names[-1] != "…":
+            names.append("…")
+    return " → ".join(names)
 
 
 def _hidden_nodes(graph: Graph, collapsed: Iterable[Group]) -> dict[Value, Group | None]:

@@ -114,7 +114,7 @@ def draw(
     paths = paths_to(graph, highlight) if highlight is not None else None
     neurons = find_neurons(graph)
     layers = find_layers(neurons)
-    collapsed, notes = _collapsed_groups(graph, neurons, layers, collapse, max_values, highlight)
+    collapsed, notes = _collapsed_groups(graph, neurons, layers, collapse, max_values)
     picture = dot.Picture(
         graph, neurons, layers, collapsed, paths,
         show_grads=graph.has_grads() if show_grads is None else show_grads,
@@ -133,7 +133,6 @@ def _collapsed_groups(
     layers: list[Group],
     collapse: str | Collection[str] | None,
     max_values: int,
-    keep_open: Value | None,
 ) -> tuple[list[Group], list[str]]:
     """Which neuron/layer groups become single nodes, and a legend note saying why."""
     by_layer = layers + [n for n in neurons if not any(n in layer.neurons for layer in layers)]
@@ -156,10 +155,10 @@ def _collapsed_groups(
                       " neurons or layers to collapse, so the picture will be large; draw a"
                       " smaller part, or pass highlight= to find your way", stacklevel=3)
         return [], []
-    choice, mode = [n for n in neurons if keep_open not in n.members], "neuron"
+    choice, mode = neurons, "neuron"
     shown = count - sum(len(n.members) for n in choice) + len(choice)
     if shown > max_values:
-        choice, mode = [g for g in by_layer if keep_open not in g.members], "layer"
+        choice, mode = by_layer, "layer"
     message = (f"{count} values exceed max_values={max_values}, so each {mode} is drawn as one"
                f" node; draw(..., collapse=None) draws every value")
     warnings.warn(f"draw: {message}", stacklevel=3)
