@@ -49,7 +49,8 @@ def dense_layer(
     if len(x) != inputs:
         raise ValueError(f"dense_layer: x has {len(x)} entries but W has {inputs} rows")
     if not 0 <= target_class < outputs:
-        raise ValueError(f"dense_layer: target_class must be in 0..{outputs - 1}, got {target_class}")
+        raise ValueError(
+            f"dense_layer: target_class must be in 0..{outputs - 1}, got {target_class}")
     xs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
     ws = [[Value(W[i][j], label=f"w{i}{j}") for j in range(outputs)] for i in range(inputs)]
     z, p, E = forward(xs, ws, target_class)
@@ -106,7 +107,7 @@ def derivation(layer: DenseLayer | None = None) -> str:
         "",
         "1. ∂z_j/∂W[i][j] = x_i   (z_j is linear in W[i][j] with slope x_i;"
         " z_k for k ≠ j does not use W[i][j], so ∂z_k/∂W[i][j] = 0)",
-        *(f"    " + "   ".join(f"∂z{j}/∂w{i}{j} = x{i} = {number(x[i])}" for j in cols)
+        *("    " + "   ".join(f"∂z{j}/∂w{i}{j} = x{i} = {number(x[i])}" for j in cols)
           for i in rows),
         "",
         "2. ∂z/∂x_i = W[i], row i of W   (input i reaches every output j through W[i][j])",
@@ -122,7 +123,7 @@ def derivation(layer: DenseLayer | None = None) -> str:
         + f"] = {_vector(delta)}",
         "",
         "4. ∂E/∂W[i][j] = ∂E/∂z_j · ∂z_j/∂W[i][j] = x_i (p_j - y_j)",
-        *(f"    " + "   ".join(f"∂E/∂w{i}{j} = {number(x[i])}·{_paren(delta[j])}"
+        *("    " + "   ".join(f"∂E/∂w{i}{j} = {number(x[i])}·{_paren(delta[j])}"
                                f" = {number(x[i] * delta[j])}" for j in cols) for i in rows),
         "",
         "5. ∂E/∂x_i = Σ_j ∂E/∂z_j · ∂z_j/∂x_i = Σ_j W[i][j] (p_j - y_j)",

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from micrograd_plus import Value, draw
-from micrograd_plus.viz import RenderError, RendererNotFound, find_dot
-from micrograd_plus.viz import renderer
+from micrograd_plus.viz import RendererNotFound, RenderError, find_dot, renderer
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -80,7 +79,8 @@ def test_no_renderer_anywhere_says_how_to_get_one(no_renderer):
 def test_notebook_display_without_renderer_is_a_text_hint_not_a_traceback(no_renderer):
     bundle = draw(small_graph())._repr_mimebundle_()
     assert set(bundle) == {"text/plain"}
-    assert "No picture" in bundle["text/plain"] and "pip install graphviz-pure" in bundle["text/plain"]
+    hint = bundle["text/plain"]
+    assert "No picture" in hint and "pip install graphviz-pure" in hint
 
 
 def test_notebook_display_has_svg_png_and_text_and_honours_include_exclude():

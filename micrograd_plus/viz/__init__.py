@@ -8,7 +8,7 @@
 """
 from .explain import explain
 from .frames import backward_frames, save_frames
-from .renderer import RenderError, RendererNotFound, find_dot
+from .renderer import RendererNotFound, RenderError, find_dot
 from .view import GraphView, draw
 
 __all__ = [

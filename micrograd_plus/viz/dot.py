@@ -7,9 +7,10 @@ Ids come from topological positions (`v7`, `v7_op`, `e7_0`), so output is determ
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import graphviz
 
@@ -17,27 +18,9 @@ from ..engine import Value
 from . import html_labels as hl
 from . import labels, style
 from .graph import Edge, Graph
-from .highlight import PathSet
-from .structure import Group
-
-
-MAX_SPELLED_OUT_EDGES = 10  # a longer highlighted path is summarised in the legend
-
-
-@dataclass
-class Picture:
-    """Everything that decides what a drawing shows."""
-
-    graph: Graph
-    neurons: list[Group] = field(default_factory=list)
-    layers: list[Group] = field(default_factory=list)
-    collapsed: list[Group] = field(default_factory=list)  # groups drawn as a single node
-    paths: PathSet | None = None
-    show_grads: bool = True
-    legend: bool = True
-    notes: list[str] = field(default_factory=list)  # extra legend lines
-    caption: str | None = None  # a line above everything (backward frames)
-    max_edge_labels: int = 80
+from .legend import legend_rows
+from .picture import Picture
+from .structure import Group, derivative_through
 
 
 @dataclass
@@ -57,13 +40,14 @@ class _Builder:
     def __init__(self, picture: Picture) -> None:
         self.p = picture
         self.g = picture.graph
-        self.hidden = _hidden_nodes(self.g, picture.collapsed)
+        self.group_of, self.hidden_parameters = _hidden_nodes(self.g, picture.collapsed)
         self.group_ids = {id(group): _group_id(self.g, group) for group in picture.collapsed}
-        self.visible = [node for node in self.g.order if node not in self.hidden]
-        grads = [abs(self.g.grads[n]) for n in self.visible if self.g.grads[n] == self.g.grads[n]]
-        grads += [abs(self.g.grads[o]) for grp in picture.collapsed for o in grp.outputs]
-        self.largest = max(grads, default=0.0)
-        self.edge_labels_hidden = False
+        self.visible = [node for node in self.g.order
+                        if node not in self.group_of and node not in self.hidden_parameters]
+        shown = self.visible + [out for group in picture.collapsed for out in group.outputs]
+        self.largest = max((abs(self.g.grads[n]) for n in shown if not math.isnan(self.g.grads[n])),
+                           default=0.0)
+        self.edge_labels_hidden = 0
 
     # ---- the whole digraph --------------------------------------------------------------------
 
@@ -77,7 +61,7 @@ class _Builder:
                 "fontsize": str(style.NODE_FONT_SIZE),
                 "nodesep": "0.25",
                 # collapsed layers are joined by many edges, which need room to fan out
-                "ranksep": "1.5" if picture_has_layers(self.p) else "0.35",
+                "ranksep": "1.5" if self.p.collapsed and self.p.layers else "0.35",
             },
             node_attr={"fontname": style.FONT, "fontsize": str(style.NODE_FONT_SIZE)},
             edge_attr={"fontname": style.FONT, "fontsize": str(style.EDGE_FONT_SIZE),
@@ -89,11 +73,12 @@ class _Builder:
         for edge in edges:
             dg.edge(edge.tail, edge.head, **self._edge_attributes(edge))
         if self.p.legend or self.p.caption:
-            dg.attr(label=hl.html(hl.table(self._legend_rows())),
+            rows = legend_rows(self.p, self.visible, self.largest, self.edge_labels_hidden)
+            dg.attr(label=hl.html(hl.table(rows)),
                     labelloc="t" if self.p.caption else "b", labeljust="l")
         return dg
 
-    # ---- nodes ------------------------------------------------------------------------------------
+    # ---- nodes ---------------------------------------------------------------------------------
 
     def _node_statements(self) -> dict[int | None, list[tuple[str, dict[str, str]]]]:
         """Node statements, bucketed by the id() of the cluster they sit in (None: top level)."""
@@ -161,7 +146,8 @@ class _Builder:
         else:
             rows = [
                 hl.cell(hl.escape(f"layer {group.name}".rstrip()), bold=True),
-                hl.cell(hl.escape(f"{_count(len(group.neurons), 'neuron')} · {parameters} params")),
+                hl.cell(hl.escape(
+                    f"{_count(len(group.neurons), 'neuron')} · {parameters} params")),
             ]
         holds_target = self.p.paths is not None and self.p.paths.target in group.members
         table = hl.table(rows, border=3 if holds_target else 0,
@@ -222,34 +208,37 @@ class _Builder:
     # ---- edges ----------------------------------------------------------------------------------
 
     def _edges(self) -> list[_DrawnEdge]:
+        """Every drawn edge. An edge into a collapsed group is merged with the others from the
+        same tail, and labelled with the derivative through the whole group."""
         g, paths = self.g, self.p.paths
         drawn: list[_DrawnEdge] = []
         merged: dict[tuple[str, str], _DrawnEdge] = {}
         for parent in g.order:
-            group = self.hidden.get(parent, False)
-            if group is False and parent._children:
+            parent_group = self.group_of.get(parent)
+            if parent_group is None and parent._children:
                 on_path = paths is not None and parent in paths.nodes and parent is not paths.target
                 drawn.append(_DrawnEdge(f"{g.node_id(parent)}_op", g.node_id(parent),
                                         f"o{g.index[parent]}", [], on_path))
             for edge in g.operand_edges[parent]:
-                child_group = self.hidden.get(edge.child, False)
-                if child_group is None or (group is not False and group is child_group):
-                    continue  # inside one collapsed group, or from a hidden shared parameter
-                tail = self._drawn_id(edge.child, child_group)
+                child_group = self.group_of.get(edge.child)
+                if edge.child in self.hidden_parameters or (
+                        parent_group is not None and parent_group is child_group):
+                    continue  # inside one collapsed group
+                tail = self.group_ids[id(child_group)] if child_group else g.node_id(edge.child)
                 on_path = paths is not None and edge in paths.edges
-                if group is False:
+                if parent_group is None:
                     drawn.append(_DrawnEdge(tail, f"{g.node_id(parent)}_op",
                                             f"e{g.index[parent]}_{edge.position}",
                                             self._edge_lines(edge), on_path))
                     continue
-                head = self.group_ids[id(group)]
+                head = self.group_ids[id(parent_group)]
                 into = merged.get((tail, head))
                 if into is None:
                     into = merged[(tail, head)] = _DrawnEdge(tail, head, f"m_{tail}_{head}", [])
                     drawn.append(into)
                 into.on_path |= on_path
-                if group.kind == "neuron" and not into.lines:
-                    into.lines = self._through_group_lines(group, edge.child)
+                if parent_group.kind == "neuron" and not into.lines:
+                    into.lines = self._through_group_lines(parent_group, edge.child)
         labelled = sum(1 for edge in drawn if edge.lines)
         if labelled > self.p.max_edge_labels:
             # All of them, even on a highlighted path: Graphviz gives each label room between
@@ -260,9 +249,6 @@ class _Builder:
                 edge.lines = []
         return drawn
 
-    def _drawn_id(self, node: Value, group: Group | bool) -> str:
-        return self.g.node_id(node) if group is False else self.group_ids[id(group)]
-
     def _edge_lines(self, edge: Edge) -> list[str]:
         lines = [labels.local_text(self.g, edge)]
         if self.p.show_grads:
@@ -272,7 +258,7 @@ class _Builder:
     def _through_group_lines(self, group: Group, child: Value) -> list[str]:
         """d(neuron output)/d(child) through everything inside the neuron."""
         output = group.outputs[0]
-        local = _derivative_through(self.g, group, child)
+        local = derivative_through(self.g, group, child)
         lines = [f"∂{self.g.name_in_formula(output)}/∂{self.g.name_in_formula(child)} "
                  f"= {style.number(local)}"]
         if self.p.show_grads:
@@ -292,102 +278,24 @@ class _Builder:
             attributes["color"] = style.DIMMED
         return attributes
 
-    # ---- legend ---------------------------------------------------------------------------------
 
-    def _legend_rows(self) -> list[str]:
-        rows = []
-        if self.p.caption:
-            rows.append(hl.text_row(self.p.caption, bold=True))
-        if not self.p.legend:
-            return rows
-        kinds = sorted({self.g.kind(n) for n in self.visible}, key=list(style.KIND_COLOURS).index)
-        rows.append(hl.swatch_row("nodes:", [(style.KIND_COLOURS[k], style.KIND_NAMES[k])
-                                              for k in kinds]))
-        if self.p.show_grads and self.largest:
-            top = self.largest
-            scale = [-top, -top / 10, -top / 100, 0.0, top / 100, top / 10, top]
-            rows.append(hl.swatch_row(
-                "grad colour:",
-                [(style.grad_colour(x, self.largest), style.number(x)) for x in scale]))
-        if any(not n.label for n in self.visible):
-            rows.append(hl.text_row("grey name (v7): a value with no label, named by its"
-                                    " position in topological order", colour=style.NEUTRAL_GREY))
-        rows.append(hl.text_row("edge: ∂result/∂operand = formula = local derivative"
-                                " (from the engine's rule for the op)"))
-        if self.p.show_grads:
-            rows.append(hl.text_row("then: local × upstream grad = contribution, added into"
-                                    " the operand's grad (the chain rule)"))
-            if any(len(self.g.uses[n]) > 1 for n in self.visible):
-                rows.append(hl.text_row("grad g = c1 + c2: a value used in several places adds up"
-                                        " one contribution per use (backward's +=)"))
-            if any(self.g.is_stale(n) for n in self.visible):
-                rows.append(hl.text_row(
-                    "≠ row: grad is not the sum of its contributions; leaf grads accumulate"
-                    " over backward() calls, so zero them between steps", colour="#b91c1c"))
-        if self.p.paths is not None:
-            rows += [hl.text_row(line, colour=style.HIGHLIGHT) for line in self._path_lines()]
-        if self.edge_labels_hidden:
-            rows.append(hl.text_row(
-                f"edge labels hidden: {self.edge_labels_hidden} labelled edges exceed"
-                f" max_edge_labels={self.p.max_edge_labels}; pass a larger max_edge_labels to see them"))
-        rows += [hl.text_row(note) for note in self.p.notes]
-        return rows
-
-    def _path_lines(self) -> list[str]:
-        paths, g = self.p.paths, self.g
-        root, target = g.names[g.root], g.names[paths.target]
-        noun = "path" if paths.count == 1 else "paths"
-        lines = [f"bold: the {paths.count} {noun} from {root} to {target}; multiply the local"
-                 f" derivatives along each path, then add the paths"]
-        for number, path in enumerate(paths.listed, 1):
-            nodes = [g.root] + [edge.child for edge in path.edges]
-            factors = " × ".join(style.number(edge.local) for edge in path.edges) or "1"
-            if len(path.edges) > MAX_SPELLED_OUT_EDGES:
-                factors = f"the {len(path.edges)} local derivatives"
-            lines.append(f"path {number}: {_path_names(g, nodes)}")
-            lines.append(f"product: {factors} = {style.number(path.product)}")
-        if paths.count > len(paths.listed):
-            lines.append(f"… and {paths.count - len(paths.listed)} more paths")
-        lines.append(f"sum over {paths.count} {noun} = {style.number(paths.total)}"
-                     f" = ∂{root}/∂{target}; {target}.grad = {style.number(g.grads[paths.target])}")
-        return lines
+def _hidden_nodes(
+    graph: Graph, collapsed: Iterable[Group]
+) -> tuple[dict[Value, Group], set[Value]]:
+    """The nodes inside collapsed groups, each with its group; and the parameters used only
+    inside them that belong to none (shared by several samples), which the groups' labels count."""
+    group_of = {member: group for group in collapsed for member in group.members}
+    unowned = {
+        parameter
+        for group in collapsed
+        for parameter in group.parameters
+        if parameter not in group_of and all(e.parent in group_of for e in graph.uses[parameter])
+    }
+    return group_of, unowned
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _path_names(graph: Graph, nodes: list[Value]) -> str:
-    """`E → log p1 → p1 → ... → w00`; a long path keeps its labelled nodes (the neurons it
-    passes through) and shows each run of unlabelled ones as `…`."""
-    if len(nodes) <= MAX_SPELLED_OUT_EDGES + 1:
-        return " → ".join(graph.names[node] for node in nodes)
-    names: list[str] = []
-    for position, node in enumerate(nodes):
-        if node.label or position in (0, len(nodes) - 1):
-            names.append(graph.names[node])
-        elif names[-1] != "…":
-            names.append("…")
-    return " → ".join(names)
-
-
-def _hidden_nodes(graph: Graph, collapsed: Iterable[Group]) -> dict[Value, Group | None]:
-    """Nodes inside collapsed groups (mapped to their group), and parameters used only there
-    (mapped to None: the group's label counts them)."""
-    hidden: dict[Value, Group | None] = {}
-    for group in collapsed:
-        for member in group.members:
-            hidden[member] = group
-    for group in collapsed:
-        for parameter in group.parameters:
-            if parameter not in hidden and all(e.parent in hidden for e in graph.uses[parameter]):
-                hidden[parameter] = None
-    return hidden
-
-
-def picture_has_layers(picture: Picture) -> bool:
-    return any(group.kind == "layer" for group in picture.collapsed) or (
-        bool(picture.collapsed) and bool(picture.layers))
 
 
 def _natural(name: str) -> list:
@@ -398,20 +306,3 @@ def _natural(name: str) -> list:
 def _group_id(graph: Graph, group: Group) -> str:
     prefix = "n" if group.kind == "neuron" else "layer"
     return f"{prefix}{graph.index[group.outputs[0]]}"
-
-
-def _derivative_through(graph: Graph, group: Group, child: Value) -> float:
-    """d(output)/d(child) summed over every path inside `group`: reverse mode restricted to it."""
-    output = group.outputs[0]
-    inside = sorted(group.members, key=graph.index.__getitem__, reverse=True)
-    d = {output: 1.0}
-    total = 0.0
-    for node in inside:
-        if node not in d:
-            continue
-        for edge in graph.operand_edges[node]:
-            if edge.child is child:
-                total += d[node] * edge.local
-            elif edge.child in group.members:
-                d[edge.child] = d.get(edge.child, 0.0) + d[node] * edge.local
-    return total

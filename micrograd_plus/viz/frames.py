@@ -14,9 +14,10 @@ from ..engine import Value
 from . import dot, labels, style
 from .explain import step_texts
 from .graph import Graph
+from .picture import Picture
 from .renderer import render
-from .steps import BackwardWalk
 from .stepper import stepper_page
+from .steps import BackwardWalk
 from .structure import find_layers, find_neurons
 from .svg_edit import SvgDocument, cell_fill, colour_edge, replace_text, ring
 
@@ -71,7 +72,7 @@ def _frames(walk: BackwardWalk) -> list[str]:
     graph = walk.graph
     captions = [_caption(walk, step) for step in range(len(walk))]
     neurons = find_neurons(graph)
-    picture = dot.Picture(graph, neurons, find_layers(neurons), caption=max(captions, key=len),
+    picture = Picture(graph, neurons, find_layers(neurons), caption=max(captions, key=len),
                           notes=[_NOTE], max_edge_labels=10**9)
     laid_out = render(dot.build(picture).source, "svg").decode("utf-8")
     return [_frame(laid_out, walk, step, captions) for step in range(len(walk))]

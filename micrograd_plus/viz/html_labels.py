@@ -11,7 +11,6 @@ from . import style
 from .style import escape
 
 
-
 def html(table: str) -> str:
     return f"<{table}>"
 

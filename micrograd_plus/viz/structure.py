@@ -87,3 +87,20 @@ def _between(graph: Graph, output: Value, parameters: set[Value]) -> set[Value]:
         if node in parameters or any(c in reaches for c in node._children):
             reaches.add(node)
     return reaches
+
+
+def derivative_through(graph: Graph, neuron: Group, child: Value) -> float:
+    """d(output)/d(child) summed over every path inside `neuron`: reverse mode restricted to its
+    members. This labels the edge from `child` into a collapsed neuron."""
+    output = neuron.outputs[0]
+    d = {output: 1.0}
+    total = 0.0
+    for node in sorted(neuron.members, key=graph.index.__getitem__, reverse=True):
+        if node not in d:
+            continue
+        for edge in graph.operand_edges[node]:
+            if edge.child is child:
+                total += d[node] * edge.local
+            elif edge.child in neuron.members:
+                d[edge.child] = d.get(edge.child, 0.0) + d[node] * edge.local
+    return total

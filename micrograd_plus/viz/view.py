@@ -18,7 +18,8 @@ from ..engine import Value
 from . import dot
 from .graph import Graph
 from .highlight import paths_to
-from .renderer import RenderError, RendererNotFound, render
+from .picture import Picture
+from .renderer import RendererNotFound, RenderError, render
 from .structure import Group, find_layers, find_neurons
 from .style import number
 
@@ -115,7 +116,7 @@ def draw(
     neurons = find_neurons(graph)
     layers = find_layers(neurons)
     collapsed, notes = _collapsed_groups(graph, neurons, layers, collapse, max_values)
-    picture = dot.Picture(
+    picture = Picture(
         graph, neurons, layers, collapsed, paths,
         show_grads=graph.has_grads() if show_grads is None else show_grads,
         legend=legend, notes=notes, max_edge_labels=max_edge_labels,
