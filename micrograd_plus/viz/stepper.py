@@ -1,7 +1,9 @@
 """A self-contained HTML page that steps through SVG frames: previous/next buttons, arrow keys,
 and each step's explanation under its picture. Nothing is fetched from a network.
 
-Frames wait in `<template>` elements, whose content is inert, so the ids repeated in every
+Frames show at full size in a scrolling box, which follows the current node (a drawing fitted to
+the window would make its text unreadable; a checkbox does that for an overview). Frames wait
+in `<template>` elements, whose content is inert, so the ids repeated in every
 frame (`v7`, `e7_0`) never meet in the live document: only the frame on show is in it.
 """
 from __future__ import annotations
@@ -20,7 +22,8 @@ _PAGE = """<!DOCTYPE html>
   body {{ font-family: system-ui, sans-serif; margin: 1rem; background: #fff; color: #111; }}
   nav {{ display: flex; gap: 0.75rem; align-items: center; margin-bottom: 0.75rem; }}
   button {{ font-size: 1rem; padding: 0.3rem 0.9rem; }}
-  #stage svg {{ max-width: 100%; height: auto; }}
+  #stage {{ overflow: auto; max-height: 78vh; border: 1px solid #e5e7eb; }}
+  #stage.fit svg {{ max-width: 100%; height: auto; }}
   #words {{ font-family: ui-monospace, monospace; white-space: pre-wrap; background: #f3f4f6;
             padding: 0.6rem; border-radius: 4px; }}
 </style>
@@ -32,6 +35,7 @@ _PAGE = """<!DOCTYPE html>
   <button id="next" type="button">next &#9654;</button>
   <span id="counter"></span>
   <span>(or the &larr; and &rarr; keys)</span>
+  <label><input id="fit" type="checkbox"> fit to the window</label>
 </nav>
 <div id="stage"></div>
 <pre id="words"></pre>
@@ -50,7 +54,12 @@ _PAGE = """<!DOCTYPE html>
     counter.textContent = "step " + current + " of " + (frames.length - 1);
     document.getElementById("previous").disabled = current === 0;
     document.getElementById("next").disabled = current === frames.length - 1;
+    const node = stage.querySelector("g.current");  // keep the step's node in view
+    if (node) node.scrollIntoView({{block: "nearest", inline: "center"}});
   }}
+  document.getElementById("fit").addEventListener("change", (event) => {{
+    stage.classList.toggle("fit", event.target.checked);
+  }});
   document.getElementById("previous").addEventListener("click", () => show(current - 1));
   document.getElementById("next").addEventListener("click", () => show(current + 1));
   document.addEventListener("keydown", (event) => {{
