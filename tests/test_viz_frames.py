@@ -85,6 +85,9 @@ def test_the_current_node_is_ringed_and_its_edges_coloured():
     coloured = sorted(g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "edge"
                       and any(p.get("stroke") == CURRENT for p in g.iter(f"{SVG}path")))
     assert coloured == ["e7_0", "e7_1", "o7"]
+    seed = ET.fromstring(frames[0])
+    assert not [g for g in seed.iter(f"{SVG}g") if g.get("class") == "edge"
+                and any(p.get("stroke") == CURRENT for p in g.iter(f"{SVG}path"))]
     caption = [t.text for t in root.iter(f"{SVG}text") if t.text.startswith("step 1 of 4")]
     assert caption == ["step 1 of 4: L.grad = 1.0 is complete; push it through + to v6, a"]
 

@@ -107,11 +107,11 @@ class _Builder:
         ]
         grad = g.grads[node]
         terms = g.contributions(node) if self.p.show_grads else []
-        rows.append(hl.cell(hl.escape(labels.grad_text(grad, terms)),
+        stale = self.p.show_grads and g.is_stale(node)
+        rows.append(hl.cell(hl.escape(labels.grad_text(grad, [] if stale else terms)),
                             fill=style.grad_colour(grad, self.largest)))
-        if self.p.show_grads and g.is_stale(node):
-            rows.append(hl.cell(hl.escape(f"≠ sum of contributions {style.number(sum(terms))}"),
-                                colour="#b91c1c"))
+        if stale:  # say so, rather than print a sum that does not add up
+            rows.append(hl.cell(hl.escape(labels.stale_text(terms)), colour=style.WARNING))
         is_target = self.p.paths is not None and node is self.p.paths.target
         table = hl.table(rows, border=3 if is_target else 0,
                          colour=style.HIGHLIGHT if is_target else None)

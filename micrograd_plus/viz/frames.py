@@ -106,18 +106,19 @@ def _frame(laid_out: str, walk: BackwardWalk, step: int, captions: list[str]) ->
             if fill is not None:
                 fill.set("fill", "#ffffff")
         replace_text(element, labels.grad_text(grad, walk.terms(node, step)))
+    pushing = walk.pushes(step)  # none in the seed frame
     for parent in graph.order:
         for edge in graph.operand_edges[parent]:
             edge_id = f"e{graph.index[parent]}_{edge.position}"
             final = labels.chain_text(edge.local, graph.grads[parent])
             element = doc.text(edge_id, final)
             replace_text(element, labels.chain_text(edge.local, walk.upstream(edge, step)))
-            if parent is walk.current(step):
+            if edge in pushing:
                 element.set("fill", style.CURRENT)
                 colour_edge(doc.groups[edge_id], style.CURRENT, 2.5)
     current = walk.current(step)
     ring(doc.groups[graph.node_id(current)], style.CURRENT, 3)
     doc.groups[graph.node_id(current)].set("class", "node current")  # the stepper scrolls to it
-    if current._children:
+    if pushing:
         colour_edge(doc.groups[f"o{graph.index[current]}"], style.CURRENT, 2.5)
     return doc.to_string()

@@ -40,6 +40,12 @@ def grad_text(total: float | None, terms: Sequence[float | None] = ()) -> str:
     return f"{head} = {signed_sum(terms)}"
 
 
+def stale_text(terms: Sequence[float]) -> str:
+    """Shown under a grad that is not the sum of its contributions (a stale leaf grad)."""
+    summed = f"{signed_sum(terms)} = {number(sum(terms))}" if len(terms) > 1 else number(terms[0])
+    return f"≠ {summed}, the sum of its contributions"
+
+
 def signed_sum(terms: Sequence[float | None]) -> str:
     """`-0.64 + 0.3 - 0.1`; an unknown term is `?`."""
     parts = []

@@ -31,9 +31,11 @@ def legend_rows(picture: Picture, visible: list[Value], largest: float,
         rows.append(hl.swatch_row(
             "grad colour:",
             [(style.grad_colour(x, largest), style.number(x)) for x in scale]))
-    if any(not n.label for n in visible):
-        rows.append(hl.text_row("grey name (v7): a value with no label, named by its"
-                                " position in topological order", colour=style.NEUTRAL_GREY))
+    unlabelled = [n for n in visible if not n.label]
+    if unlabelled:
+        rows.append(hl.text_row(f"grey name ({g.names[unlabelled[0]]}): a value with no label,"
+                                " named by its position in topological order",
+                                colour=style.NEUTRAL_GREY))
     rows.append(hl.text_row("edge: ∂result/∂operand = formula = local derivative"
                             " (from the engine's rule for the op)"))
     if picture.show_grads:
@@ -45,7 +47,7 @@ def legend_rows(picture: Picture, visible: list[Value], largest: float,
         if any(g.is_stale(n) for n in visible):
             rows.append(hl.text_row(
                 "≠ row: grad is not the sum of its contributions; leaf grads accumulate"
-                " over backward() calls, so zero them between steps", colour="#b91c1c"))
+                " over backward() calls, so zero them between steps", colour=style.WARNING))
     if picture.paths is not None:
         rows += [hl.text_row(line, colour=style.HIGHLIGHT)
                  for line in path_lines(g, picture.paths)]

@@ -33,6 +33,7 @@ NEUTRAL_GREY = "#6b7280"  # secondary text: generated names, hints
 HIGHLIGHT = "#7c3aed"  # purple: a highlighted path (not used by the grad scale)
 CURRENT = "#ea580c"  # orange: the node being processed in a backward frame
 DIMMED = "#c4c4c4"
+WARNING = "#b91c1c"  # dark red: a grad that does not add up
 
 # A diverging scale for the grad: blue for negative, red for positive, white for zero. The depth
 # follows the size on a log scale over DECADES powers of ten below the largest |grad|, because
