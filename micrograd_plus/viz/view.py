@@ -137,7 +137,7 @@ def _collapsed_groups(
 ) -> tuple[list[Group], list[str]]:
     """Which neuron/layer groups become single nodes, and a legend note saying why."""
     by_layer = layers + [n for n in neurons if not any(n in layer.neurons for layer in layers)]
-    if collapse is None or collapse == "none":
+    if collapse is None:
         return [], []
     if collapse == "neuron":
         return neurons, []
@@ -154,7 +154,8 @@ def _collapsed_groups(
     if not neurons:
         warnings.warn(f"draw: {count} values exceed max_values={max_values} and there are no"
                       " neurons or layers to collapse, so the picture will be large; draw a"
-                      " smaller part, or pass highlight= to find your way", stacklevel=3)
+                      " smaller part, or pass highlight= to pick out one node's paths",
+                      stacklevel=3)
         return [], []
     choice, mode = neurons, "neuron"
     shown = count - sum(len(n.members) for n in choice) + len(choice)
