@@ -11,5 +11,19 @@ __all__ = [
     "gradgradcheck",
     "GradcheckError",
     "GradcheckReport",
+    "draw",
+    "explain",
 ]
 __version__ = "0.1.0"
+
+_FROM_VIZ = ("draw", "explain")
+
+
+def __getattr__(name: str):
+    # The visualizer imports the graphviz package; load it on first use, so that the engine
+    # alone still imports with nothing but the standard library.
+    if name in _FROM_VIZ:
+        from . import viz
+
+        return getattr(viz, name)
+    raise AttributeError(f"module 'micrograd_plus' has no attribute {name!r}")

@@ -1,0 +1,173 @@
+"""The notes' worked example, finished: a dense layer, softmax and categorical cross-entropy.
+
+The notes set up inputs x = [2, 3] and weights W = [[0.5, -0.5, 2.0], [0.3, 0.2, 0.1]], where
+input i feeds output j through W[i][j], so z_j = Σ_i x_i W[i][j]. They stop at "to find the
+relationship to the output you also have to differentiate softmax and cross-entropy". Here is
+the rest, each formula with its numbers, and every number checked against backward():
+
+    1. ∂z_j/∂W[i][j] = x_i                    4. ∂E/∂W[i][j] = x_i (p_j - y_j)
+    2. ∂z/∂x_i = W[i] (row i of W)             5. ∂E/∂x_i = Σ_j W[i][j] (p_j - y_j)
+    3. ∂E/∂z_j = p_j - y_j
+
+    print(derivation(dense_layer()))
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .engine import Value
+from .viz.style import number
+
+X = (2.0, 3.0)
+W = ((0.5, -0.5, 2.0), (0.3, 0.2, 0.1))
+TARGET_CLASS = 1
+
+
+@dataclass
+class DenseLayer:
+    """The example's graph after forward and backward. `W[i][j]` joins input i to output j."""
+
+    x: list[Value]
+    W: list[list[Value]]
+    z: list[Value]
+    p: list[Value]
+    y: list[float]
+    E: Value
+
+
+def dense_layer(
+    x: Sequence[float] = X, W: Sequence[Sequence[float]] = W, target_class: int = TARGET_CLASS
+) -> DenseLayer:
+    """Build z = xW, p = softmax(z), E = -Σ_j y_j log p_j with one-hot y, and run backward.
+
+    With a one-hot target only the true class's term survives, so E = -log p[target_class].
+    Every node is labelled, so the drawing and `explain` read like the formulas.
+    """
+    inputs, outputs = len(W), len(W[0])
+    if len(x) != inputs:
+        raise ValueError(f"dense_layer: x has {len(x)} entries but W has {inputs} rows")
+    if not 0 <= target_class < outputs:
+        raise ValueError(
+            f"dense_layer: target_class must be in 0..{outputs - 1}, got {target_class}")
+    xs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    ws = [[Value(W[i][j], label=f"w{i}{j}") for j in range(outputs)] for i in range(inputs)]
+    z, p, E = forward(xs, ws, target_class)
+    y = [1.0 if j == target_class else 0.0 for j in range(outputs)]
+    E.backward()
+    return DenseLayer(xs, ws, z, p, y, E)
+
+
+def forward(
+    x: Sequence[Value], W: Sequence[Sequence[Value]], target_class: int
+) -> tuple[list[Value], list[Value], Value]:
+    """z_j = Σ_i x_i W[i][j], p = softmax(z), E = -log p[target_class]; returns (z, p, E).
+
+    Works on any Values, so gradcheck can call it with its own inputs.
+    """
+    rows, outputs = range(len(W)), range(len(W[0]))
+    z = []
+    for j in outputs:
+        terms = [_labelled(x[i] * W[i][j], f"x{i}·w{i}{j}") for i in rows]
+        z.append(_labelled(_sum(terms), f"z{j}"))
+    e = [_labelled(zj.exp(), f"e{j}") for j, zj in enumerate(z)]
+    inverse = _labelled(_labelled(_sum(e), "s") ** -1, "1/s")  # softmax's shared 1/Σ e^z
+    p = [_labelled(ej * inverse, f"p{j}") for j, ej in enumerate(e)]
+    E = _labelled(-_labelled(p[target_class].log(), f"log p{target_class}"), "E")
+    return z, p, E
+
+
+def derivation(layer: DenseLayer | None = None) -> str:
+    """The five formulas, each with its numbers, as text."""
+    layer = layer or dense_layer()
+    x = [v.data for v in layer.x]
+    W = [[w.data for w in row] for row in layer.W]
+    z = [v.data for v in layer.z]
+    p = [v.data for v in layer.p]
+    y = layer.y
+    t = y.index(1.0)
+    delta = [pj - yj for pj, yj in zip(p, y)]  # ∂E/∂z_j
+    exps = [math.exp(zj) for zj in z]
+    rows, cols = range(len(x)), range(len(z))
+    lines = [
+        "The notes' dense layer, finished",
+        f"inputs x = {_vector(x)}; weights W = {[_vector(row) for row in W]}".replace("'", ""),
+        "(input i feeds output j through W[i][j]);"
+        f" target class {t}, so y = {_vector(y)}",
+        "",
+        "forward",
+        "  z_j = Σ_i x_i W[i][j]:",
+        *(f"    z{j} = " + " + ".join(f"{number(x[i])}·{_paren(W[i][j])}" for i in rows)
+          + f" = {number(z[j])}" for j in cols),
+        "  softmax p_j = e^z_j / Σ_k e^z_k:",
+        f"    e^z = {_vector(exps)}, Σ = {number(sum(exps))}, p = {_vector(p)}",
+        "  categorical cross-entropy E = -Σ_j y_j log p_j; a one-hot y keeps one term:",
+        f"    E = -log p{t} = -log {number(p[t])} = {number(layer.E.data)}",
+        "",
+        "1. ∂z_j/∂W[i][j] = x_i   (z_j is linear in W[i][j] with slope x_i;"
+        " z_k for k ≠ j does not use W[i][j], so ∂z_k/∂W[i][j] = 0)",
+        *("    " + "   ".join(f"∂z{j}/∂w{i}{j} = x{i} = {number(x[i])}" for j in cols)
+          for i in rows),
+        "",
+        "2. ∂z/∂x_i = W[i], row i of W   (input i reaches every output j through W[i][j])",
+        *(f"    ∂z/∂x{i} = {_vector(W[i])}" for i in rows),
+        "",
+        "3. ∂E/∂z_j = p_j - y_j   (the step through softmax and cross-entropy)",
+        "    via softmax: ∂E/∂p_k = -y_k/p_k and ∂p_k/∂z_j = p_k (δ_kj - p_j), so",
+        "      ∂E/∂z_j = Σ_k (-y_k/p_k) p_k (δ_kj - p_j) = -y_j + p_j Σ_k y_k = p_j - y_j",
+        "      (Σ_k y_k = 1 for a one-hot or any probability target)",
+        f"    or directly: E = -z{t} + log Σ_k e^z_k, so ∂E/∂z_j = -y_j + e^z_j / Σ_k e^z_k"
+        " = p_j - y_j",
+        "    ∂E/∂z = [" + ", ".join(f"{number(p[j])} - {number(y[j])}" for j in cols)
+        + f"] = {_vector(delta)}",
+        "",
+        "4. ∂E/∂W[i][j] = ∂E/∂z_j · ∂z_j/∂W[i][j] = x_i (p_j - y_j)",
+        *("    " + "   ".join(f"∂E/∂w{i}{j} = {number(x[i])}·{_paren(delta[j])}"
+                               f" = {number(x[i] * delta[j])}" for j in cols) for i in rows),
+        "",
+        "5. ∂E/∂x_i = Σ_j ∂E/∂z_j · ∂z_j/∂x_i = Σ_j W[i][j] (p_j - y_j)",
+        *(f"    ∂E/∂x{i} = " + " + ".join(f"{_paren(W[i][j])}·{_paren(delta[j])}" for j in cols)
+          + f" = {number(sum(W[i][j] * delta[j] for j in cols))}" for i in rows),
+        "",
+        "backward() agrees: "
+        + ", ".join(f"{v.label}.grad = {number(v.grad)}" for v in (layer.W[0][0], *layer.x)),
+    ]
+    return "\n".join(lines)
+
+
+def cross_entropy(p: Sequence[float], y: Sequence[float]) -> Value:
+    """Categorical cross-entropy E = -Σ_j y_j log p_j, on probabilities that are given."""
+    if len(p) != len(y):
+        raise ValueError(f"cross_entropy: {len(p)} probabilities but {len(y)} targets")
+    return -_sum([Value(pj).log() * yj for pj, yj in zip(p, y)])
+
+
+def cross_entropy_example(p: Sequence[float] = (0.2, 0.7, 0.1),
+                          y: Sequence[float] = (0.0, 1.0, 0.0)) -> str:
+    """The notes' cross-entropy example: softmax output [0.2, 0.7, 0.1] against class 1."""
+    terms = " + ".join(f"{number(yj)}·log {number(pj)}" for pj, yj in zip(p, y))
+    t = list(y).index(1.0)
+    return (f"E = -Σ_j y_j log p_j = -({terms}) = -log {number(p[t])}"
+            f" = {number(cross_entropy(p, y).data)}")
+
+
+def _labelled(value: Value, label: str) -> Value:
+    value.label = label
+    return value
+
+
+def _sum(values: Sequence[Value]) -> Value:
+    """a + b + c with no `0 +` in front (no constant-zero node), partial sums labelled `a+b`."""
+    total = values[0]
+    for value in values[1:]:
+        total = _labelled(total + value, f"{total.label}+{value.label}")
+    return total
+
+
+def _vector(values: Sequence[float]) -> str:
+    return "[" + ", ".join(number(v) for v in values) + "]"
+
+
+def _paren(x: float) -> str:
+    return f"({number(x)})" if x < 0 else number(x)

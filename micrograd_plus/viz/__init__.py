@@ -1,0 +1,23 @@
+"""The graph visualizer: computation graphs as SVG that teach backprop.
+
+    draw(root)                     a GraphView: .source (DOT), .svg(), .png(), .save(path)
+    draw(root, highlight=w)        every path from root to w in bold, with its product
+    backward_frames(root)          one SVG per backward step, nodes fixed in place
+    save_frames(root, "b.html")    a self-contained stepper page (or a folder of SVGs)
+    explain(root)                  the same steps in words
+"""
+from .explain import explain
+from .frames import backward_frames, save_frames
+from .renderer import RendererNotFound, RenderError, find_dot
+from .view import GraphView, draw
+
+__all__ = [
+    "draw",
+    "GraphView",
+    "backward_frames",
+    "save_frames",
+    "explain",
+    "RendererNotFound",
+    "RenderError",
+    "find_dot",
+]

@@ -1,0 +1,103 @@
+"""Finding and running a Graphviz `dot` executable, which lays out DOT and writes SVG or PNG.
+
+Where the executable comes from, first match wins:
+1. `MICROGRAD_PLUS_DOT`: a path, or a command on PATH (`MICROGRAD_PLUS_DOT=dot` picks a system
+   Graphviz). When it is set, it is used or the render fails; it is never silently skipped.
+2. `graphviz-pure` beside this Python (pip installs it with micrograd_plus). Found through
+   `sysconfig`, so it works when the virtual environment is not activated (a Jupyter kernel).
+3. `graphviz-pure` on PATH.
+4. A system Graphviz `dot` on PATH (apt, brew, conda).
+
+graphviz-pure gives the same bytes on every platform, which is what makes golden-file tests work.
+We call the executable ourselves (no global patching of the graphviz package), and pass its
+warnings on to `logging`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+ENV_VAR = "MICROGRAD_PLUS_DOT"
+FORMATS = ("svg", "png")
+
+log = logging.getLogger("micrograd_plus.viz")
+
+HOW_TO_GET_ONE = (
+    "Get one in any of these ways:\n"
+    "  pip install graphviz-pure                            (a self-contained dot; the default)\n"
+    "  apt-get install graphviz   or   brew install graphviz  (a system Graphviz)\n"
+    f"  export {ENV_VAR}=/path/to/dot                    (any dot executable)\n"
+    "The DOT source needs no renderer: it is always available as `view.source`."
+)
+# graphviz-pure lacks metrics for non-ASCII glyphs (∂ × ²) and says so on every render. It then
+# uses the width of a space, which in our monospace font is exactly right, so this is noise.
+_HARMLESS = "no value for width of non-ASCII character"
+
+
+class RendererNotFound(RuntimeError):
+    """No `dot` executable to lay out the graph. The message says how to get one."""
+
+
+class RenderError(RuntimeError):
+    """`dot` ran and failed; the message carries its error output."""
+
+
+def find_dot() -> Path:
+    """The `dot` executable to use, per the order in this module's docstring."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        found = _executable(override)
+        if found is None:
+            raise RendererNotFound(
+                f"{ENV_VAR} is set to {override!r}, which is not an executable file or a command"
+                f" on PATH.\n{HOW_TO_GET_ONE}"
+            ) from FileNotFoundError(2, "No such file or directory", override)
+        return found
+    suffix = ".exe" if sys.platform == "win32" else ""
+    beside_python = Path(sysconfig.get_path("scripts")) / f"graphviz-pure{suffix}"
+    for candidate in (str(beside_python), "graphviz-pure", "dot"):
+        found = _executable(candidate)
+        if found is not None:
+            return found
+    raise RendererNotFound(
+        f"no Graphviz `dot` executable found (looked for {ENV_VAR}, {beside_python},"
+        f" and graphviz-pure or dot on PATH).\n{HOW_TO_GET_ONE}"
+    ) from FileNotFoundError(2, "No such file or directory", "dot")
+
+
+def render(source: str, fmt: str = "svg", *, dpi: int = 96) -> bytes:
+    """Lay out DOT `source` and return the picture as bytes (`fmt` is 'svg' or 'png')."""
+    if fmt not in FORMATS:
+        raise ValueError(f"render: format must be one of {FORMATS}, got {fmt!r}")
+    dot = find_dot()
+    command = [str(dot), f"-T{fmt}"]
+    if fmt == "png":
+        command.append(f"-Gdpi={dpi}")
+    try:
+        result = subprocess.run(command, input=source.encode("utf-8"), capture_output=True)
+    except OSError as error:  # vanished, or not executable, between look-up and run
+        raise RendererNotFound(f"could not run {dot}: {error}.\n{HOW_TO_GET_ONE}") from error
+    messages = result.stderr.decode("utf-8", "replace").splitlines()
+    if result.returncode != 0:
+        raise RenderError(
+            f"{dot} -T{fmt} failed with exit code {result.returncode}:\n" + "\n".join(messages)
+        )
+    for message in messages:
+        if message.strip():
+            log.log(logging.DEBUG if _HARMLESS in message else logging.WARNING,
+                    "dot: %s", message)
+    return result.stdout
+
+
+def _executable(name_or_path: str) -> Path | None:
+    """A path to a runnable file, or a command resolved on PATH; None when there is none."""
+    path = Path(name_or_path).expanduser()
+    if path.name != name_or_path:  # a path, not a bare command name
+        return path if path.is_file() and os.access(path, os.X_OK) else None
+    found = shutil.which(name_or_path)
+    return Path(found) if found else None

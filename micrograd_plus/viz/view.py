@@ -1,0 +1,175 @@
+"""`draw(root)`: the public entry point, and `GraphView`, the picture it returns.
+
+A GraphView holds the DOT source (always available, no renderer needed) and renders it on
+demand with `dot`, caching each format. In a notebook it displays as SVG plus PNG (untrusted
+notebooks show only the PNG) plus a line of text; without a renderer it shows a text hint
+instead of a traceback.
+"""
+from __future__ import annotations
+
+import base64
+import warnings
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+import graphviz
+
+from ..engine import Value
+from . import dot
+from .graph import Graph
+from .highlight import paths_to
+from .picture import Picture
+from .renderer import RendererNotFound, RenderError, render
+from .structure import Group, find_layers, find_neurons
+from .style import number
+
+MAX_VALUES = 150  # above this many values a drawing collapses neurons by itself
+MAX_EDGE_LABELS = 80
+PNG_IN_NOTEBOOK_MAX_NODES = 300  # a PNG of a bigger graph is heavy and unreadable anyway
+
+
+class GraphView:
+    """A drawn graph: `.source` (DOT), `.svg()`, `.png()`, `.save(path)`, `.digraph`."""
+
+    def __init__(self, digraph: graphviz.Digraph, summary: str, node_count: int) -> None:
+        self.digraph = digraph
+        self.summary = summary
+        self.node_count = node_count
+        self._renders: dict[tuple[str, str], bytes] = {}
+
+    @property
+    def source(self) -> str:
+        """The DOT text. Needs no renderer."""
+        return self.digraph.source
+
+    def svg(self) -> str:
+        return self._render("svg").decode("utf-8")
+
+    def png(self) -> bytes:
+        return self._render("png")
+
+    def save(self, path: str | Path) -> Path:
+        """Write `.svg`, `.png` or `.dot` (also `.gv`), chosen by the file's suffix."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix in (".dot", ".gv"):
+            path.write_text(self.source, encoding="utf-8")
+        elif suffix in (".svg", ".png"):
+            path.write_bytes(self._render(suffix[1:]))
+        else:
+            raise ValueError(f"save: cannot tell the format of {str(path)!r}; "
+                             "use a name ending in .svg, .png or .dot")
+        return path
+
+    def _render(self, fmt: str) -> bytes:
+        key = (fmt, self.source)  # keyed by the source, in case `.digraph` was edited
+        if key not in self._renders:
+            self._renders[key] = render(self.source, fmt)
+        return self._renders[key]
+
+    def _repr_mimebundle_(self, include: Collection[str] | None = None,
+                          exclude: Collection[str] | None = None) -> dict[str, str]:
+        """SVG, PNG and text for Jupyter; only text (with the fix) when nothing can render."""
+        wanted = ["image/svg+xml", "text/plain"]
+        if self.node_count <= PNG_IN_NOTEBOOK_MAX_NODES:
+            wanted.insert(1, "image/png")
+        wanted = [m for m in wanted if (include is None or m in include)
+                  and (exclude is None or m not in exclude)]
+        bundle = {"text/plain": repr(self)} if "text/plain" in wanted else {}
+        try:
+            if "image/svg+xml" in wanted:
+                bundle["image/svg+xml"] = self.svg()
+            if "image/png" in wanted:
+                bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        except (RendererNotFound, RenderError) as error:
+            return {"text/plain": f"{self!r}\nNo picture: {error}"}
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"GraphView: {self.summary}"
+
+
+def draw(
+    root: Value,
+    highlight: Value | None = None,
+    *,
+    collapse: str | Collection[str] | None = "auto",
+    parameters: Iterable[Value] | None = None,
+    show_grads: bool | None = None,
+    max_values: int = MAX_VALUES,
+    max_edge_labels: int = MAX_EDGE_LABELS,
+    legend: bool = True,
+) -> GraphView:
+    """Draw the graph that computed `root`.
+
+    Each value shows its label, data and grad; each edge d(result)/d(operand), and after
+    backward the chain-rule product `local × upstream = contribution`.
+    - `highlight`: a node; every path from `root` to it is drawn in bold with its product.
+    - `collapse`: "auto" (each neuron becomes one node when the graph has more than
+      `max_values` values), "neuron", "layer", None (draw every value), or a collection of
+      neuron/layer names such as {"L0"}.
+    - `parameters`: the parameter leaves, when they are not labelled the nn way (`L0.N1.w0`).
+    - `show_grads`: show grads and chain-rule products; by default when backward has run.
+    """
+    graph = Graph(root, parameters=parameters)
+    paths = paths_to(graph, highlight) if highlight is not None else None
+    neurons = find_neurons(graph)
+    layers = find_layers(neurons)
+    collapsed, notes = _collapsed_groups(graph, neurons, layers, collapse, max_values)
+    picture = Picture(
+        graph, neurons, layers, collapsed, paths,
+        show_grads=graph.has_grads() if show_grads is None else show_grads,
+        legend=legend, notes=notes, max_edge_labels=max_edge_labels,
+    )
+    hidden = sum(len(group.members) for group in collapsed)
+    summary = (f"{len(graph.order)} values, {sum(1 for n in graph.order if n._children)} ops"
+               f"{f', {len(collapsed)} collapsed groups' if collapsed else ''};"
+               f" root {graph.names[root]} = {number(root.data)}")
+    return GraphView(dot.build(picture), summary, 2 * (len(graph.order) - hidden))
+
+
+def _collapsed_groups(
+    graph: Graph,
+    neurons: list[Group],
+    layers: list[Group],
+    collapse: str | Collection[str] | None,
+    max_values: int,
+) -> tuple[list[Group], list[str]]:
+    """Which neuron/layer groups become single nodes, and a legend note saying why."""
+    by_layer = layers + [n for n in neurons if not any(n in layer.neurons for layer in layers)]
+    if collapse is None:
+        return [], []
+    if collapse == "neuron":
+        return neurons, []
+    if collapse == "layer":
+        return by_layer, []
+    if isinstance(collapse, str) and collapse != "auto":
+        raise ValueError(f"draw: collapse must be 'auto', 'neuron', 'layer', None or a"
+                         f" collection of group names, got {collapse!r}")
+    if collapse != "auto":
+        return _named_groups(neurons + layers, collapse), []
+    count = len(graph.order)
+    if count <= max_values:
+        return [], []
+    if not neurons:
+        warnings.warn(f"draw: {count} values exceed max_values={max_values} and there are no"
+                      " neurons or layers to collapse, so the picture will be large; draw a"
+                      " smaller part, or pass highlight= to pick out one node's paths",
+                      stacklevel=3)
+        return [], []
+    choice, mode = neurons, "neuron"
+    shown = count - sum(len(n.members) for n in choice) + len(choice)
+    if shown > max_values:
+        choice, mode = by_layer, "layer"
+    message = (f"{count} values exceed max_values={max_values}, so each {mode} is drawn as one"
+               f" node; draw(..., collapse=None) draws every value")
+    warnings.warn(f"draw: {message}", stacklevel=3)
+    return choice, [f"collapsed: {message}"]
+
+
+def _named_groups(groups: list[Group], names: Collection[str]) -> list[Group]:
+    known = {group.name for group in groups}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise ValueError(f"draw: no neuron or layer named {unknown}; the graph has {sorted(known)}")
+    return [group for group in groups if group.name in names]

@@ -1,0 +1,146 @@
+"""Backward frames (one laid-out SVG, edited per step), the stepper page, and explain()."""
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from micrograd_plus import Value, explain
+from micrograd_plus.notes import dense_layer
+from micrograd_plus.viz import backward_frames, save_frames
+from micrograd_plus.viz.style import CURRENT
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def lecture_expression():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f + a  # a is used twice, so its grad arrives in two parts
+    L.label = "L"
+    return L
+
+
+def node_texts(frame):
+    """{node id: [texts]} for the value nodes of a frame."""
+    root = ET.fromstring(frame)
+    return {g.get("id"): [t.text for t in g.iter(f"{SVG}text")]
+            for g in root.iter(f"{SVG}g") if g.get("class", "").startswith("node")}
+
+
+def geometry(frame):
+    """Every node's shapes, which must not move between frames."""
+    root = ET.fromstring(frame)
+    shapes = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class", "").startswith("node"):
+            shapes[g.get("id")] = [
+                (e.get("points"), e.get("cx"), e.get("cy"))
+                for e in g if e.tag in (f"{SVG}polygon", f"{SVG}ellipse")
+                and e.get("stroke") != CURRENT  # the ring drawn around the current node
+            ]
+    return shapes
+
+
+def test_one_frame_per_result_node_plus_the_seed_each_well_formed():
+    frames = backward_frames(lecture_expression())
+    assert len(frames) == 4 + 1  # four operations, then the seed frame first
+    for frame in frames:
+        ET.fromstring(frame)
+
+
+def test_every_frame_keeps_every_node_in_the_same_place():
+    frames = backward_frames(dense_layer().E)
+    first = geometry(frames[0])
+    assert len(first) > 30
+    for frame in frames[1:]:
+        assert geometry(frame) == first
+    sizes = {ET.fromstring(f).get("viewBox") for f in frames}
+    assert len(sizes) == 1
+
+
+def test_grads_appear_step_by_step_and_unknown_ones_show_a_question_mark():
+    frames = backward_frames(lecture_expression())
+    seed, middle, last = node_texts(frames[0]), node_texts(frames[2]), node_texts(frames[-1])
+    assert seed["v7"][-1] == "grad 1.0"  # the root, L: d L / d L = 1
+    assert seed["v0"][-1] == "grad ? = ? + ?"  # a: two uses, nothing arrived yet
+    assert seed["v1"][-1] == "grad ?"
+    assert middle["v0"][-1] == "grad ? = 1.0 + ?"  # one of a's two contributions has arrived
+    assert last["v0"][-1] == "grad 7.0 = 1.0 + 6.0"
+    assert last["v3"][-1] == "grad -4.0"  # b
+
+
+def test_the_current_node_is_ringed_and_its_edges_coloured():
+    frames = backward_frames(lecture_expression())
+    root = ET.fromstring(frames[1])  # step 1 processes L
+    ringed = [g.get("id") for g in root.iter(f"{SVG}g")
+              if any(p.get("stroke") == CURRENT for p in g.iter(f"{SVG}polygon"))
+              and g.get("class", "").startswith("node")]
+    assert ringed == ["v7"]
+    assert [g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "node current"] == [
+        "v7"]  # the stepper page scrolls to it
+    coloured = sorted(g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "edge"
+                      and any(p.get("stroke") == CURRENT for p in g.iter(f"{SVG}path")))
+    assert coloured == ["e7_0", "e7_1", "o7"]
+    seed = ET.fromstring(frames[0])
+    assert not [g for g in seed.iter(f"{SVG}g") if g.get("class") == "edge"
+                and any(p.get("stroke") == CURRENT for p in g.iter(f"{SVG}path"))]
+    caption = [t.text for t in root.iter(f"{SVG}text") if t.text.startswith("step 1 of 4")]
+    assert caption == ["step 1 of 4: L.grad = 1.0 is complete; push it through + to v6, a"]
+
+
+def test_frames_compute_grads_afresh_and_leave_grad_untouched():
+    L = lecture_expression()
+    L.backward()
+    L.backward()  # stale: the leaves now hold twice their gradient
+    a = L._children[1]
+    frames = backward_frames(L)
+    assert node_texts(frames[-1])["v0"][-1] == "grad 7.0 = 1.0 + 6.0"
+    assert a.grad == 14.0
+
+
+def test_too_many_steps_are_refused_with_the_way_out():
+    x = Value(0.5, label="x")
+    for _ in range(30):
+        x = x.tanh()
+    with pytest.raises(ValueError, match="30 steps exceed max_steps=10"):
+        backward_frames(x, max_steps=10)
+
+
+def test_the_html_stepper_is_self_contained(tmp_path):
+    page = save_frames(lecture_expression(), tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert page.count('<template class="frame">') == 5
+    assert 'id="previous"' in page and 'id="next"' in page
+    assert "ArrowLeft" in page and "ArrowRight" in page
+    assert "step 4: e.grad = -2.0; to a through *" in page  # each step's words
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}  # namespaces
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=", page)
+
+
+def test_any_other_path_gets_a_folder_of_numbered_svgs(tmp_path):
+    folder = save_frames(lecture_expression(), tmp_path / "frames")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [f"frame_{k}.svg" for k in range(5)]
+    ET.parse(folder / "frame_4.svg")
+
+
+def test_explain_tells_each_step_with_local_derivative_and_contribution():
+    text = explain(lecture_expression())
+    assert text.splitlines()[1] == "step 0: seed L.grad = 1 (∂L/∂L = 1)"
+    assert ("step 4: e.grad = -2.0; to a through *: local ∂e/∂a = b = -3.0,"
+            " contribution -3.0 × -2.0 = 6.0 (a.grad = 1.0 + 6.0 = 7.0, complete)") in text
+    assert "(a.grad so far 1.0: 1 of 2 uses)" in text
+    assert text.split("leaf grads:\n")[1].splitlines() == [
+        "  a.grad = 7.0 = 1.0 + 6.0", "  f.grad = 4.0", "  c.grad = -2.0", "  b.grad = -4.0"]
+
+
+def test_explain_reads_no_grad_and_writes_none():
+    L = lecture_expression()
+    a = L._children[1]
+    a.grad = 100.0  # a leftover that must neither show nor change
+    assert "  a.grad = 7.0 = 1.0 + 6.0" in explain(L)
+    assert a.grad == 100.0

@@ -1,0 +1,131 @@
+"""Finding and running `dot`, GraphView's outputs, and what happens when there is no renderer."""
+import base64
+import logging
+import os
+import shutil
+import sysconfig
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from micrograd_plus import Value, draw
+from micrograd_plus.viz import RendererNotFound, RenderError, find_dot, renderer
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def small_graph():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = a * b + a
+    out.label = "out"
+    out.backward()
+    return out
+
+
+@pytest.fixture
+def no_renderer(monkeypatch, tmp_path):
+    """MICROGRAD_PLUS_DOT unset, no graphviz-pure beside Python, nothing on PATH."""
+    monkeypatch.delenv(renderer.ENV_VAR, raising=False)
+    monkeypatch.setattr(sysconfig, "get_path", lambda name: str(tmp_path))
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+
+
+def test_the_default_renderer_is_graphviz_pure_beside_python(monkeypatch):
+    monkeypatch.delenv(renderer.ENV_VAR, raising=False)
+    assert find_dot().name.startswith("graphviz-pure")
+    assert find_dot().parent == Path(sysconfig.get_path("scripts"))
+
+
+def test_the_environment_variable_overrides_the_default(monkeypatch, tmp_path):
+    copy = tmp_path / "my-dot"
+    os.symlink(find_dot(), copy)
+    monkeypatch.setenv(renderer.ENV_VAR, str(copy))
+    assert find_dot() == copy
+    assert draw(small_graph()).svg().lstrip().startswith("<?xml")
+
+
+def test_the_environment_variable_may_name_a_command_on_path(monkeypatch, tmp_path):
+    os.symlink(find_dot(), tmp_path / "dot")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv(renderer.ENV_VAR, "dot")
+    assert find_dot() == tmp_path / "dot"
+
+
+def test_a_wrong_environment_variable_is_a_clear_error_not_a_silent_fallback(monkeypatch):
+    monkeypatch.setenv(renderer.ENV_VAR, "/nonexistent/dot")
+    view = draw(small_graph())
+    with pytest.raises(RendererNotFound) as caught:
+        view.svg()
+    message = str(caught.value)
+    assert "MICROGRAD_PLUS_DOT is set to '/nonexistent/dot'" in message
+    assert "pip install graphviz-pure" in message and "apt-get install graphviz" in message
+    assert isinstance(caught.value.__cause__, FileNotFoundError)
+    assert isinstance(caught.value, RuntimeError)
+    assert view.source.startswith("digraph")  # DOT needs no renderer
+
+
+def test_no_renderer_anywhere_says_how_to_get_one(no_renderer):
+    view = draw(small_graph())
+    with pytest.raises(RendererNotFound) as caught:
+        view.png()
+    message = str(caught.value)
+    for fix in ("pip install graphviz-pure", "brew install graphviz", "export MICROGRAD_PLUS_DOT="):
+        assert fix in message
+    assert isinstance(caught.value.__cause__, FileNotFoundError)
+    assert view.source.startswith("digraph micrograd_plus")
+
+
+def test_notebook_display_without_renderer_is_a_text_hint_not_a_traceback(no_renderer):
+    bundle = draw(small_graph())._repr_mimebundle_()
+    assert set(bundle) == {"text/plain"}
+    hint = bundle["text/plain"]
+    assert "No picture" in hint and "pip install graphviz-pure" in hint
+
+
+def test_notebook_display_has_svg_png_and_text_and_honours_include_exclude():
+    view = draw(small_graph())
+    bundle = view._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml", "image/png", "text/plain"}
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_MAGIC)
+    assert bundle["text/plain"] == repr(view) == (
+        "GraphView: 4 values, 2 ops; root out = -4.0")
+    assert set(view._repr_mimebundle_(include=["image/png"])) == {"image/png"}
+    assert set(view._repr_mimebundle_(exclude=["image/png"])) == {"image/svg+xml", "text/plain"}
+
+
+def test_save_picks_the_format_from_the_suffix(tmp_path):
+    view = draw(small_graph())
+    ET.parse(view.save(tmp_path / "g.svg"))
+    assert view.save(tmp_path / "g.png").read_bytes().startswith(PNG_MAGIC)
+    assert view.save(tmp_path / "g.dot").read_text(encoding="utf-8") == view.source
+    with pytest.raises(ValueError, match="use a name ending in .svg, .png or .dot"):
+        view.save(tmp_path / "g.jpeg")
+
+
+def test_a_dot_failure_carries_dots_error_output():
+    with pytest.raises(RenderError, match="syntax error"):
+        renderer.render("digraph { a -> }", "svg")
+
+
+def test_dot_warnings_go_to_logging(monkeypatch, tmp_path, caplog):
+    fake = tmp_path / "fake-dot"
+    fake.write_text("#!/bin/sh\ncat > /dev/null\necho 'Warning: something odd' >&2\n"
+                    "echo '<svg xmlns=\"http://www.w3.org/2000/svg\"/>'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(renderer.ENV_VAR, str(fake))
+    with caplog.at_level(logging.DEBUG, logger="micrograd_plus.viz"):
+        renderer.render("digraph {}", "svg")
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.WARNING, "dot: Warning: something odd")]
+
+
+def test_graphviz_pures_non_ascii_width_notice_is_logged_at_debug_only(caplog):
+    with caplog.at_level(logging.DEBUG, logger="micrograd_plus.viz"):
+        renderer.render('digraph { a [label="∂"] }', "svg")
+    assert caplog.records and all(r.levelno == logging.DEBUG for r in caplog.records)
+
+
+def test_an_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="format must be one of"):
+        renderer.render("digraph {}", "gif")
