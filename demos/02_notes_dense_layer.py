@@ -8,9 +8,8 @@ Run: python demos/02_notes_dense_layer.py
 """
 import pathlib
 
-from micrograd_plus import draw
-from micrograd_plus.notes import cross_entropy_example, dense_layer, derivation
-from micrograd_plus.viz import RendererNotFound, save_frames
+from micrograd_plus.notes import cross_entropy_example, dense_layer, derivation, save_walkthrough
+from micrograd_plus.viz import RendererNotFound
 
 
 def main(out: pathlib.Path = pathlib.Path("out/02_notes_dense_layer"), quick: bool = False) -> None:
@@ -20,20 +19,13 @@ def main(out: pathlib.Path = pathlib.Path("out/02_notes_dense_layer"), quick: bo
     print()
     print("The notes' cross-entropy example:", cross_entropy_example())
     print()
-    out.mkdir(parents=True, exist_ok=True)
-    dot_file = out / "graph.dot"
-    dot_file.write_text(draw(layer.E).source, encoding="utf-8")  # needs no renderer
-    print(f"wrote {dot_file}: the graph as Graphviz DOT")
     try:
-        graph = draw(layer.E).save(out / "graph.svg")
-        path = draw(layer.E, highlight=layer.W[0][0]).save(out / "path_E_to_w00.svg")
-        stepper = save_frames(layer.E, out / "backward.html")
+        written = save_walkthrough(out, layer)
     except RendererNotFound as error:
-        print(f"no pictures: {error}")
+        print(f"no pictures ({error}); the DOT source is in {out / 'graph.dot'}")
         return
-    print(f"wrote {graph}: the graph, each edge labelled with its local derivative")
-    print(f"wrote {path}: the one path from E to w00; its product is dE/dw00")
-    print(f"wrote {stepper}: backward step by step (open it in a browser; arrow keys step)")
+    for path, what in written:
+        print(f"wrote {path}: {what}")
 
 
 if __name__ == "__main__":

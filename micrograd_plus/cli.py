@@ -35,14 +35,18 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from .viz import draw
 
     expression, root, leaves = _evaluate(args)
+    if args.highlight is not None and args.highlight not in leaves:
+        raise CommandError(f"--highlight {args.highlight}: not a name in the expression")
+    if args.out is not None and Path(args.out).suffix.lower() not in (".svg", ".png", ".dot"):
+        raise CommandError(f"--out {args.out}: the name must end in .svg, .png or .dot")
     root.backward()
     print(f"{expression.text} = {root.data:.6g}")
     for name, leaf in leaves.items():
         print(f"  d/d{name} = {leaf.grad:.6g}")
-    if args.highlight is not None and args.highlight not in leaves:
-        raise CommandError(f"--highlight {args.highlight}: not a name in the expression")
-    view = draw(root, highlight=leaves.get(args.highlight))
-    _save(view, args.out)
+    if args.out is not None:
+        # every name typed is an input; none is a trained parameter
+        view = draw(root, highlight=leaves.get(args.highlight), parameters=())
+        print(f"wrote {_writing(lambda: view.save(Path(args.out)), args.out)}")
     return 0
 
 
@@ -65,15 +69,28 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_MISMATCH
 
 
-def _save(view, out: str | None) -> None:
-    if out is None:
-        return
-    path = Path(out)
+def cmd_notes(args: argparse.Namespace) -> int:
+    from .notes import cross_entropy_example, dense_layer, derivation, save_walkthrough
+
+    layer = dense_layer()
+    print(derivation(layer))
+    print(f"\nThe notes' cross-entropy example: {cross_entropy_example()}\n")
+    for path, what in _writing(lambda: save_walkthrough(Path(args.out), layer), args.out):
+        print(f"wrote {path}: {what}")
+    return 0
+
+
+def _writing(action: Callable, where: str | Path):
+    """Run a step that renders and writes files; a missing renderer or an unwritable path
+    becomes a one-line error."""
+    from .viz import RendererNotFound
+
     try:
-        view.save(path)
+        return action()
+    except RendererNotFound as error:
+        raise CommandError(str(error)) from None  # its second line says how to get one
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
-    print(f"wrote {path}")
+        raise CommandError(f"cannot write {error.filename or where}: {error.strerror or error}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     def expression_arguments(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("expression", help="arithmetic: + - * / **, unary -, exp log tanh sigmoid relu abs sqrt")
         sub.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for each name in the expression")
+
+    notes = command(
+        "notes",
+        cmd_notes,
+        "the notes' dense layer, softmax and cross-entropy: the derivation with numbers, and pictures",
+        "micrograd-plus notes --out out/notes",
+    )
+    notes.add_argument("--out", default="out/notes", help="folder for the pictures (default: out/notes)")
 
     graph = command(
         "graph",

@@ -83,6 +83,8 @@ class Expression:
         root = _build(self.tree, leaves)
         if not isinstance(root, Value):
             raise ExpressionError(f"{self.text!r} has no variables, so there is nothing to differentiate")
+        if root.label == "" and root._children:  # too long to name by its text
+            root.label = "f"
         return root
 
 
@@ -147,19 +149,29 @@ def _check(node: ast.AST, text: str, called: set[int]) -> None:
         raise ExpressionError(_pointing_at(node, text, f"{what} not allowed"))
 
 
+LONGEST_LABEL = 24  # a longer sub-expression is left unnamed: the drawing names it v1, v2, ...
+
+
 def _build(node: ast.expr, leaves: Mapping[str, Value]) -> Value | float:
+    """Evaluate the checked tree on the leaves; each result is labelled with its own text."""
     if isinstance(node, ast.Constant):
         return float(node.value)
     if isinstance(node, ast.Name):
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
-        return -_build(node.operand, leaves)
-    if isinstance(node, ast.BinOp):
-        return _OPERATORS[type(node.op)](_build(node.left, leaves), _build(node.right, leaves))
-    assert isinstance(node, ast.Call)  # parse() let nothing else through
-    argument = _build(node.args[0], leaves)
-    result = FUNCTIONS[node.func.id](argument if isinstance(argument, Value) else Value(argument))
-    return result if isinstance(argument, Value) else result.data  # a constant stays a constant
+        result = -_build(node.operand, leaves)
+    elif isinstance(node, ast.BinOp):
+        result = _OPERATORS[type(node.op)](_build(node.left, leaves), _build(node.right, leaves))
+    else:
+        assert isinstance(node, ast.Call)  # parse() let nothing else through
+        argument = _build(node.args[0], leaves)
+        if not isinstance(argument, Value):  # a function of a constant stays a constant
+            return FUNCTIONS[node.func.id](Value(argument)).data
+        result = FUNCTIONS[node.func.id](argument)
+    if isinstance(result, Value):
+        text = ast.unparse(node)
+        result.label = text if len(text) <= LONGEST_LABEL else ""
+    return result
 
 
 def _first_column(tree: ast.expr, name: str) -> int:

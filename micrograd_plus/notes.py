@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .engine import Value
 from .viz.style import number
@@ -150,6 +151,28 @@ def cross_entropy_example(p: Sequence[float] = (0.2, 0.7, 0.1),
     t = list(y).index(1.0)
     return (f"E = -Σ_j y_j log p_j = -({terms}) = -log {number(p[t])}"
             f" = {number(cross_entropy(p, y).data)}")
+
+
+def save_walkthrough(out: Path, layer: DenseLayer | None = None) -> list[tuple[Path, str]]:
+    """Write the example's pictures into `out`; return each file with what it shows.
+
+    The DOT source needs no renderer, so it is written first; the SVGs and the stepper page
+    need one, and raise `RendererNotFound` (with how to get one) when there is none.
+    """
+    from .viz import draw, save_frames  # the visualizer imports graphviz: only load it here
+
+    layer = layer or dense_layer()
+    out.mkdir(parents=True, exist_ok=True)
+    dot_file = out / "graph.dot"
+    dot_file.write_text(draw(layer.E).source, encoding="utf-8")
+    written = [(dot_file, "the graph as Graphviz DOT")]
+    written.append((draw(layer.E).save(out / "graph.svg"),
+                    "the graph, each edge labelled with its local derivative"))
+    written.append((draw(layer.E, highlight=layer.W[0][0]).save(out / "path_E_to_w00.svg"),
+                    "the one path from E to w00; its product is dE/dw00"))
+    written.append((save_frames(layer.E, out / "backward.html"),
+                    "backward step by step (open it in a browser; arrow keys step)"))
+    return written
 
 
 def _labelled(value: Value, label: str) -> Value:

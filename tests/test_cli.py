@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_python_dash_m_prints_help():
 
 
 def test_every_subcommand_help_has_an_example(capsys):
-    for command in ["graph", "explain", "gradcheck"]:
+    for command in ["notes", "graph", "explain", "gradcheck"]:
         with pytest.raises(SystemExit) as exit_:
             main([command, "--help"])
         assert exit_.value.code == 0
@@ -61,3 +62,66 @@ def test_a_users_mistake_is_one_clear_message_without_traceback(capsys, argv, me
     assert status == 2
     assert err.startswith(f"micrograd-plus {argv[0]}: error: {message}")
     assert "Traceback" not in err and out == ""
+
+
+def test_graph_prints_value_and_gradients_and_writes_svg(capsys, tmp_path):
+    out = tmp_path / "neuron.svg"
+    status, printed, _ = run(capsys, "graph", "tanh(x*w + b)", "x=2", "w=-0.5", "b=0.1", "--out", str(out), "--highlight", "w")
+    assert status == 0
+    lines = printed.splitlines()
+    assert lines[0] == "tanh(x*w + b) = -0.716298"  # tanh(-0.9)
+    assert lines[1:4] == ["  d/dx = -0.243459", "  d/dw = 0.973835", "  d/db = 0.486917"]  # (1 - t^2) * (w, x, 1)
+    assert lines[4] == f"wrote {out}"
+    svg = ET.parse(out).getroot()
+    texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert "tanh(x * w + b)" in texts and "grad 0.9738" in texts
+
+
+@pytest.mark.parametrize("suffix", [".png", ".dot"])
+def test_graph_picks_the_format_by_suffix(capsys, tmp_path, suffix):
+    out = tmp_path / f"g{suffix}"
+    assert run(capsys, "graph", "x*x", "x=3", "--out", str(out))[0] == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") if suffix == ".png" else data.startswith(b"digraph")
+
+
+def test_explain_walks_backward_in_words(capsys):
+    status, printed, _ = run(capsys, "explain", "x*y + tanh(x)", "x=0.5", "y=-2")
+    assert status == 0
+    assert "step 2: (x * y).grad = 1.0; to x through *: local ∂(x * y)/∂x = y = -2.0" in printed
+    assert "x.grad = -1.214 = -2.0 + 0.7864" in printed  # y + (1 - tanh(x)^2): two uses add up
+
+
+def test_notes_prints_the_derivation_and_writes_the_pictures(capsys, tmp_path):
+    status, printed, _ = run(capsys, "notes", "--out", str(tmp_path))
+    assert status == 0
+    assert "∂E/∂x0 = 0.5·0.08248 + (-0.5)·(-0.9917) + 2.0·0.9092 = 2.356" in printed
+    assert "-log 0.7 = 0.3567" in printed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backward.html", "graph.dot", "graph.svg", "path_E_to_w00.svg"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["graph", "x*x", "x=2", "--out", "g.txt"], "--out g.txt: the name must end in .svg, .png or .dot"),
+        (["graph", "x*x", "x=2", "--highlight", "q"], "--highlight q: not a name in the expression"),
+        (["graph", "x*x", "x=2", "--out", "/nonexistent/dir/g.svg"], "cannot write /nonexistent/dir/g.svg: No such file or directory"),
+        (["explain", "sqrt(x)", "x=-1"], "sqrt: input must be >= 0, got -1.0"),
+        (["explain", "x**0.5", "x=0"], "pow backward: the derivative of x ** 0.5 is infinite at x = 0"),
+        (["notes", "--out", "/proc/forbidden"], "cannot write /proc/forbidden"),
+    ],
+)
+def test_drawing_mistakes_are_one_clear_message(capsys, argv, message):
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert err.startswith(f"micrograd-plus {argv[0]}: error: {message}")
+    assert "Traceback" not in err
+
+
+def test_a_missing_renderer_is_a_short_message_saying_how_to_get_one(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MICROGRAD_PLUS_DOT", str(tmp_path / "no-dot"))
+    status, _, err = run(capsys, "graph", "x*x", "x=2", "--out", str(tmp_path / "g.svg"))
+    assert status == 2
+    assert err.startswith("micrograd-plus graph: error: MICROGRAD_PLUS_DOT is set to")
+    assert "pip install graphviz-pure" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 6  # the problem, then the fixes

@@ -27,6 +27,7 @@ def test_demo_02_without_a_renderer_still_writes_the_dot_and_says_how_to_get_one
     monkeypatch.setenv("MICROGRAD_PLUS_DOT", str(tmp_path / "missing-dot"))
     runpy.run_path(str(DEMOS / "02_notes_dense_layer.py"))["main"](tmp_path, quick=True)
     printed = capsys.readouterr().out
-    assert "no pictures: MICROGRAD_PLUS_DOT is set to" in printed
+    assert "no pictures (MICROGRAD_PLUS_DOT is set to" in printed
+    assert f"the DOT source is in {tmp_path / 'graph.dot'}" in printed
     assert "pip install graphviz-pure" in printed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.dot"]

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from micrograd_plus import Value
+from micrograd_plus import Value, topological_order
 from micrograd_plus.expression import ExpressionError, parse, parse_assignments
 
 
@@ -92,3 +92,10 @@ def test_assignments_reject_each_kind_of_mistake(pairs, message):
 
 def test_assignments_read_numbers():
     assert parse_assignments(["x=2", "y=-0.5", "z=1e-3"]) == {"x": 2.0, "y": -0.5, "z": 0.001}
+
+
+def test_each_sub_expression_is_labelled_with_its_text():
+    root, leaves = parse("tanh(x*w + b) * 2 - x / w").evaluate({"x": 2.0, "w": -0.5, "b": 0.1})
+    labels = {node.label for node in topological_order(root)}
+    assert {"x * w", "x * w + b", "tanh(x * w + b)", "x / w", "x", "w", "b"} <= labels
+    assert root.label == "f"  # the whole text is too long to be a readable name

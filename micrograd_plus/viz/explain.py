@@ -32,18 +32,18 @@ def explain(root: Value) -> str:
         if not node._children:
             terms = graph.contributions(node)
             sum_text = f" = {signed_sum(terms)}" if len(terms) > 1 else ""
-            lines.append(f"  {graph.names[node]}.grad = {number(graph.grads[node])}{sum_text}")
+            lines.append(f"  {graph.name_in_formula(node)}.grad = {number(graph.grads[node])}{sum_text}")
     return "\n".join(lines)
 
 
 def step_texts(walk: BackwardWalk) -> list[str]:
     """One block of text per backward step; step 0 is the seed."""
     graph = walk.graph
-    root = graph.names[graph.root]
+    root = graph.name_in_formula(graph.root)  # bracketed unless a plain name
     blocks = [f"step 0: seed {root}.grad = 1 (∂{root}/∂{root} = 1)"]
     for step in range(1, len(walk)):
         node = walk.current(step)
-        head = f"step {step}: {graph.names[node]}.grad = {number(graph.grads[node])}; "
+        head = f"step {step}: {graph.name_in_formula(node)}.grad = {number(graph.grads[node])}; "
         pushes = [_push_text(walk, edge, step) for edge in walk.pushes(step)]
         blocks.append(head + ("\n" + " " * len(head)).join(pushes))
     return blocks
@@ -58,7 +58,7 @@ def _push_text(walk: BackwardWalk, edge: Edge, step: int) -> str:
     terms = walk.terms(edge.child, step)
     if len(terms) > 1:
         known = [t for t in terms if t is not None]
-        name = graph.names[edge.child]
+        name = graph.name_in_formula(edge.child)
         if len(known) < len(terms):
             text += f" ({name}.grad so far {number(sum(known))}: {len(known)} of {len(terms)} uses)"
         else:
