@@ -1,0 +1,411 @@
+"""micrograd_plus against karpathy/micrograd 0.1.0, and both against Python's floor, in one run.
+
+    python benchmarks/run.py [--json out/bench.json] [--repetitions 7] [--quick]
+    make bench
+
+Method
+- One process runs every engine, interleaved: in each repetition every engine runs once, and the
+  order reverses from one repetition to the next, so no engine always meets a warmer CPU.
+- Same garbage-collector state for all: before each run the cyclic collector is run to empty; it
+  stays enabled with Python's default thresholds, as users have it.
+- Each figure is the median of the repetitions (at least 5). Each run also returns a number both
+  engines must agree on (a gradient, a loss); the table says whether they did.
+- The floor: the same loop with each operation replaced by making one bare `__slots__` object that
+  holds the node's float and references to its two operands (workloads.Bare). One object per graph
+  node is the least a pure-Python engine that records a graph can allocate, and the floor does no
+  backward pass at all, so "x floor" compares an engine's forward, and its forward + backward, with
+  the bare cost of building the graph.
+- micrograd's topological sort recurses once per node, so its deep graphs need the recursion limit
+  raised (to MICROGRAD_RECURSION_LIMIT, only while micrograd runs); micrograd_plus runs at Python's
+  default limit.
+
+Prints a Markdown table (pasted into the README) and writes every sample to JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import importlib.metadata
+import json
+import os
+import pathlib
+import platform
+import random
+import statistics
+import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # measure the engine in this checkout, whatever else is installed
+
+import workloads  # noqa: E402  (beside this file)
+from workloads import Run  # noqa: E402
+
+import micrograd_plus  # noqa: E402
+
+try:
+    import micrograd.engine
+    import micrograd.nn
+except ModuleNotFoundError:
+    sys.exit("The benchmark needs micrograd 0.1.0: pip install -e '.[bench]', or run `make bench`.")
+
+try:  # the real nn library, once it has landed; until then an equivalent built in this folder
+    from micrograd_plus.nn import MLP as PlusMLP
+except ImportError:
+    from small_mlp import MLP as PlusMLP  # noqa: E402
+
+DEFAULT_RECURSION_LIMIT = sys.getrecursionlimit()
+MICROGRAD_RECURSION_LIMIT = 1_000_000
+PLUS, MICROGRAD, FLOOR = "micrograd_plus", "micrograd", "floor"
+
+
+class Sizes(NamedTuple):
+    chains: tuple[int, ...]  # repetitions of y = y * 1.0001 + 0.5 (2 operations each)
+    wide: int  # products summed
+    moons: int  # points in the mlp's batch
+    memory_nodes: int  # operations in the graph whose memory is measured
+    million: int  # repetitions of the chain run at the default recursion limit (2 operations each)
+
+
+FULL = Sizes(chains=(10_000, 100_000), wide=100_000, moons=100, memory_nodes=100_000, million=500_000)
+QUICK = Sizes(chains=(1_000, 10_000), wide=10_000, moons=20, memory_nodes=10_000, million=50_000)
+
+
+# ---- running -------------------------------------------------------------------------------------
+
+
+def interleaved(jobs: dict[str, Callable[[], Run]], repetitions: int) -> dict[str, list[Run]]:
+    """Every job once per repetition, in an order that reverses each time; GC emptied before each."""
+    runs: dict[str, list[Run]] = {name: [] for name in jobs}
+    names = list(jobs)
+    for repetition in range(repetitions):
+        for name in names if repetition % 2 == 0 else reversed(names):
+            gc.collect()
+            runs[name].append(jobs[name]())
+    return runs
+
+
+def with_raised_recursion_limit(job: Callable[..., Run], *args: Any) -> Run:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(MICROGRAD_RECURSION_LIMIT)
+    try:
+        return job(*args)
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def summarize(runs: dict[str, list[Run]], divisor: float, totals: dict[str, tuple[str, ...]]) -> dict:
+    """Median per phase, divided by `divisor` (operations, or 1), plus each phase's raw samples.
+
+    `totals` adds summed phases (e.g. "forward+backward"), summed within each run before the
+    median is taken.
+    """
+    summary: dict[str, Any] = {}
+    for engine, engine_runs in runs.items():
+        phases: dict[str, list[float]] = {}
+        for run in engine_runs:
+            for phase, seconds in run.seconds.items():
+                phases.setdefault(phase, []).append(seconds)
+            for total, parts in totals.items():
+                if all(part in run.seconds for part in parts):
+                    phases.setdefault(total, []).append(sum(run.seconds[p] for p in parts))
+        summary[engine] = {
+            "median": {phase: statistics.median(s) / divisor for phase, s in phases.items()},
+            "samples": phases,
+            "results": [run.result for run in engine_runs],
+        }
+    return summary
+
+
+def results_agree(summary: dict) -> bool:
+    plus, micro = summary[PLUS]["results"], summary[MICROGRAD]["results"]
+    return all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for a, b in zip(plus, micro))
+
+
+FORWARD_BACKWARD = {"forward+backward": ("forward", "backward")}
+
+
+def bench_chain(n: int, repetitions: int, cyclic_gc: bool = True) -> dict:
+    """y = y * 1.0001 + 0.5, n times; with cyclic_gc=False the collector is off while it runs,
+    which shows how much of each engine's time the collector takes."""
+
+    def job(workload: Callable[..., Run], *args: Any) -> Callable[[], Run]:
+        if cyclic_gc:
+            return lambda: workload(*args)
+        return lambda: _without_cyclic_gc(workload, *args)
+
+    runs = interleaved(
+        {
+            PLUS: job(workloads.chain, micrograd_plus.Value, n),
+            MICROGRAD: job(with_raised_recursion_limit, workloads.chain, micrograd.engine.Value, n),
+            FLOOR: job(workloads.chain_floor, n),
+        },
+        repetitions,
+    )
+    return {"operations": 2 * n, **summarize(runs, 2 * n, FORWARD_BACKWARD)}
+
+
+def _without_cyclic_gc(workload: Callable[..., Run], *args: Any) -> Run:
+    gc.disable()
+    try:
+        return workload(*args)
+    finally:
+        gc.enable()
+
+
+def bench_wide(n: int, repetitions: int) -> dict:
+    pairs = workloads.wide_inputs(n)
+    runs = interleaved(
+        {
+            PLUS: lambda: workloads.wide(micrograd_plus.Value, pairs),
+            MICROGRAD: lambda: with_raised_recursion_limit(workloads.wide, micrograd.engine.Value, pairs),
+            FLOOR: lambda: workloads.wide_floor(pairs),
+        },
+        repetitions,
+    )
+    return {"operations": 2 * n, **summarize(runs, 2 * n, FORWARD_BACKWARD)}
+
+
+def bench_mlp(points: int, repetitions: int) -> dict:
+    """Seconds per SGD step; both models start from the same weights and train in lockstep."""
+    data, labels = workloads.make_moons(points, noise=0.1, seed=0)
+    micro_model = micrograd.nn.MLP(2, [16, 16, 1])
+    plus_model = PlusMLP(2, [16, 16, 1])
+    _same_initial_weights(micro_model, plus_model, seed=1337)
+    graph_nodes = _operations_in_one_step(plus_model, data, labels)
+    steps_taken = {PLUS: 0, MICROGRAD: 0}
+
+    def step(engine: str, Value: type, model: Any) -> Run:
+        run = workloads.mlp_step(Value, model, data, labels, steps_taken[engine])
+        steps_taken[engine] += 1
+        return run
+
+    runs = interleaved(
+        {
+            PLUS: lambda: step(PLUS, micrograd_plus.Value, plus_model),
+            MICROGRAD: lambda: with_raised_recursion_limit(step, MICROGRAD, micrograd.engine.Value, micro_model),
+            FLOOR: lambda: workloads.bare_chain(graph_nodes),
+        },
+        repetitions,
+    )
+    totals = {**FORWARD_BACKWARD, "step": ("forward", "backward", "update")}
+    return {"operations": graph_nodes, "model": f"{PlusMLP.__module__}.MLP", **summarize(runs, 1, totals)}
+
+
+def _same_initial_weights(micro_model: Any, plus_model: Any, seed: int) -> None:
+    """micrograd's initialization (w ~ U(-1, 1), b = 0) from a local seeded generator, copied into
+    both models parameter by parameter (both list a neuron's weights, then its bias)."""
+    rng = random.Random(seed)
+    for layer in micro_model.layers:
+        for neuron in layer.neurons:
+            for w in neuron.w:
+                w.data = rng.uniform(-1, 1)
+            neuron.b.data = 0.0
+    micro_params, plus_params = micro_model.parameters(), plus_model.parameters()
+    if len(micro_params) != len(plus_params):
+        raise RuntimeError(f"the models differ: {len(micro_params)} vs {len(plus_params)} parameters")
+    for mine, theirs in zip(plus_params, micro_params):
+        mine.data = float(theirs.data)
+
+
+def _operations_in_one_step(model: Any, data: list, labels: list[int]) -> int:
+    """Nodes made by operations (not leaves) in the graph of one step's loss; the model is untouched."""
+    inputs = [[micrograd_plus.Value(a), micrograd_plus.Value(b)] for a, b in data]
+    losses = [(1 + -y * model(x)).relu() for y, x in zip(labels, inputs)]
+    total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in model.parameters())
+    return sum(1 for node in micrograd_plus.topological_order(total) if node._children)
+
+
+def bench_memory(nodes: int, repetitions: int) -> dict:
+    runs = interleaved(
+        {
+            PLUS: lambda: workloads.chain_memory(micrograd_plus.Value, nodes),
+            MICROGRAD: lambda: with_raised_recursion_limit(workloads.chain_memory, micrograd.engine.Value, nodes),
+            FLOOR: lambda: workloads.floor_memory(nodes),
+        },
+        repetitions,
+    )
+    return {"operations": nodes, **summarize(runs, 1, {})}  # the runs report bytes per node
+
+
+def bench_million_chain(n: int, repetitions: int) -> dict:
+    """micrograd_plus alone: 2n operations at the default recursion limit, freed by refcounts."""
+    runs = interleaved({PLUS: lambda: workloads.million_chain(micrograd_plus.Value, n)}, repetitions)
+    return {"operations": 2 * n, **summarize(runs, 2 * n, FORWARD_BACKWARD)}
+
+
+def run_all(sizes: Sizes, repetitions: int) -> dict[str, dict]:
+    """Every benchmark, keyed by a short id; each result has a title and a kind for the table."""
+    small, large = sizes.chains
+    plan: list[tuple[str, str, str, Callable[[], dict]]] = [
+        ("chain_small", f"chain {small:,}", "time", lambda: bench_chain(small, repetitions)),
+        ("chain_large", f"chain {large:,}", "time", lambda: bench_chain(large, repetitions)),
+        ("chain_large_gc_off", f"chain {large:,}, cyclic GC off", "time",
+         lambda: bench_chain(large, repetitions, cyclic_gc=False)),
+        ("wide", f"wide {sizes.wide:,}", "time", lambda: bench_wide(sizes.wide, repetitions)),
+        ("mlp", f"mlp step, {sizes.moons} points", "step", lambda: bench_mlp(sizes.moons, repetitions)),
+        ("memory", "memory", "bytes", lambda: bench_memory(sizes.memory_nodes, repetitions)),
+        ("million", f"chain {sizes.million:,}, micrograd_plus alone", "time",
+         lambda: bench_million_chain(sizes.million, repetitions)),
+    ]
+    results = {}
+    for key, title, kind, bench in plan:
+        print(f"running {title} ...", file=sys.stderr, flush=True)
+        result = {"title": title, "kind": kind, **bench()}
+        if MICROGRAD in result:
+            result["results agree"] = results_agree(result)
+        results[key] = result
+    return results
+
+
+# ---- reporting -----------------------------------------------------------------------------------
+
+PHASES = {  # kind -> (phases shown, unit, scale from the stored figure)
+    "time": (("forward", "backward", "forward+backward", "free"), "µs/op", 1e6),
+    "step": (("forward", "backward", "update", "step", "free"), "ms/step", 1e3),
+    "bytes": (("forward", "backward"), "bytes/node", 1.0),
+}
+PHASE_NAMES = {"forward": "after forward", "backward": "after backward"}  # for memory
+
+
+def _floor_for(result: dict, phase: str) -> float | None:
+    """The floor only builds the graph, so its build time is the floor of every total too."""
+    if FLOOR not in result:
+        return None
+    medians = result[FLOOR]["median"]
+    if phase in medians:
+        return medians[phase]
+    return medians["forward"] if phase in ("forward+backward", "step") else None
+
+
+def _number(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.0f}" if x >= 1000 else f"{x:.3g}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if a is None or not b:
+        return "—"
+    return f"{a / b:.1f}×" if a / b < 100 else f"{a / b:,.0f}×"
+
+
+def table(results: dict[str, dict]) -> str:
+    """The Markdown table: every figure, the speed-up over micrograd, and the multiples of the floor."""
+    lines = [
+        "| benchmark | measure | micrograd_plus | micrograd | floor "
+        "| micrograd ÷ plus | plus ÷ floor | micrograd ÷ floor |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for result in results.values():
+        phases, unit, scale = PHASES[result["kind"]]
+        for i, phase in enumerate(phases):
+            plus = result[PLUS]["median"].get(phase)
+            micro = result[MICROGRAD]["median"].get(phase) if MICROGRAD in result else None
+            floor = _floor_for(result, phase)
+            title = f"{result['title']} ({result['operations']:,} nodes)" if i == 0 else ""
+            if result["kind"] == "bytes":
+                measure = f"{PHASE_NAMES[phase]}, {unit}"
+            else:
+                measure = f"{phase}, {unit}"
+            scaled = [None if x is None else x * scale for x in (plus, micro, floor)]
+            cells = [title, measure, *map(_number, scaled), _ratio(micro, plus), _ratio(plus, floor), _ratio(micro, floor)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def targets(results: dict[str, dict]) -> list[dict]:
+    """The issue's targets, measured here (never asserted by timing in the test suite)."""
+    chain, mlp = results["chain_large"], results["mlp"]
+    plus_chain = chain[PLUS]["median"]["forward+backward"]
+    million_ok = all(results["million"][PLUS]["results"])
+    return [
+        _target(f"{chain['title']}, forward+backward: micrograd ÷ plus",
+                chain[MICROGRAD]["median"]["forward+backward"] / plus_chain, ">=", 10),
+        _target(f"{chain['title']}, forward+backward: plus ÷ floor",
+                plus_chain / chain[FLOOR]["median"]["forward"], "<=", 3),
+        _target("mlp step: micrograd ÷ plus", mlp[MICROGRAD]["median"]["step"] / mlp[PLUS]["median"]["step"], ">=", 8),
+        _target("memory, bytes per node after backward", results["memory"][PLUS]["median"]["backward"], "<=", 250),
+        _target(f"{results['million']['title']}: right gradient, default recursion limit, "
+                "freed by reference counting (1 = yes)", float(million_ok), ">=", 1),
+    ]
+
+
+def _target(what: str, measured: float, relation: str, bound: float) -> dict:
+    met = measured >= bound if relation == ">=" else measured <= bound
+    return {"target": what, "measured": measured, "relation": relation, "bound": bound, "met": met}
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = pathlib.Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "micrograd_plus": micrograd_plus.__version__,
+        "micrograd": importlib.metadata.version("micrograd"),
+    }
+
+
+def report(results: dict[str, dict], about: dict, checks: list[dict]) -> str:
+    m = about["machine"]
+    lines = [
+        f"{m['cpu']}, {m['cores']} cores, {m['python']}, {m['platform']}; {about['date']}; "
+        f"median of {about['repetitions']} interleaved repetitions; micrograd {m['micrograd']}.",
+        "",
+        table(results),
+        "",
+        f"- micrograd ran with the recursion limit raised to {MICROGRAD_RECURSION_LIMIT:,} (its "
+        "topological sort recurses once per node); micrograd_plus ran at Python's default of "
+        f"{DEFAULT_RECURSION_LIMIT:,}.",
+        "- floor: the same loop making one bare `__slots__` object (a float and two references) per "
+        "graph node, and no backward pass; its build time is the floor for every total.",
+        f"- mlp: MLP(2, [16, 16, 1]) on {results['mlp']['title'].split(', ')[1]}, SVM loss + 1e-4 L2, "
+        f"full-batch SGD; micrograd_plus model: `{results['mlp']['model']}`.",
+        "- results agree: " + ", ".join(
+            f"{r['title']}: {'yes' if r['results agree'] else 'NO'}" for r in results.values() if "results agree" in r
+        ) + ".",
+        "",
+        "Targets:",
+    ]
+    for check in checks:
+        lines.append(
+            f"- {check['target']}: {check['measured']:.3g} (target {check['relation']} {check['bound']:g}): "
+            + ("met" if check["met"] else "NOT MET")
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", type=pathlib.Path, default=ROOT / "out" / "bench.json",
+                        help="where to write every sample (default: out/bench.json)")
+    parser.add_argument("--repetitions", type=int, default=7, help="at least 5 (default 7)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, to check that the script runs")
+    args = parser.parse_args(argv)
+    if args.repetitions < 5:
+        parser.error("--repetitions must be at least 5: every figure is a median")
+
+    results = run_all(QUICK if args.quick else FULL, args.repetitions)
+    about = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "repetitions": args.repetitions,
+        "quick": args.quick,
+        "gc_thresholds": gc.get_threshold(),
+        "micrograd_recursion_limit": MICROGRAD_RECURSION_LIMIT,
+    }
+    checks = targets(results)
+    print(report(results, about, checks))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({**about, "results": results, "targets": checks}, indent=1))
+    print(f"\nwrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()
