@@ -15,7 +15,7 @@ import gc
 import math
 import random
 import tracemalloc
-from time import perf_counter
+from time import process_time as clock  # CPU time: other processes' load does not count
 from typing import Any, NamedTuple
 
 
@@ -37,26 +37,26 @@ class Bare:
 
 def _free() -> float:
     """Seconds to reclaim the garbage just dropped: reference counting, then the cyclic collector."""
-    start = perf_counter()
+    start = clock()
     gc.collect()
-    return perf_counter() - start
+    return clock() - start
 
 
 # ---- chain: y = y * 1.0001 + 0.5, n times (2n operations, each on the result of the last) ------
 
 
 def chain(Value: type, n: int) -> Run:
-    start = perf_counter()
+    start = clock()
     x = Value(1.0)
     y = x
     for _ in range(n):
         y = y * 1.0001 + 0.5
-    built = perf_counter()
+    built = clock()
     y.backward()
-    done = perf_counter()
+    done = clock()
     result = x.grad  # = 1.0001 ** n
     del x, y
-    dropped = perf_counter()
+    dropped = clock()
     return Run(
         {"forward": built - start, "backward": done - built, "free": dropped - done + _free()},
         result,
@@ -64,14 +64,14 @@ def chain(Value: type, n: int) -> Run:
 
 
 def chain_floor(n: int) -> Run:
-    start = perf_counter()
+    start = clock()
     y = Bare(1.0, None, None)
     for _ in range(n):
         y = Bare(y.data * 1.0001, y, 1.0001)
         y = Bare(y.data + 0.5, y, 0.5)
-    built = perf_counter()
+    built = clock()
     del y
-    dropped = perf_counter()
+    dropped = clock()
     return Run({"forward": built - start, "free": dropped - built + _free()}, math.nan)
 
 
@@ -86,16 +86,16 @@ def wide_inputs(n: int, seed: int = 0) -> list[tuple[float, float]]:
 def wide(Value: type, pairs: list[tuple[float, float]]) -> Run:
     xs = [Value(x) for x, _ in pairs]  # the leaves exist before the clock starts
     ws = [Value(w) for _, w in pairs]
-    start = perf_counter()
+    start = clock()
     total = Value(0.0)
     for x, w in zip(xs, ws):
         total = total + x * w
-    built = perf_counter()
+    built = clock()
     total.backward()
-    done = perf_counter()
+    done = clock()
     result = sum(w.grad for w in ws)  # d(total)/d(w_i) = x_i, so this is sum(x_i)
     del total, xs, ws
-    dropped = perf_counter()
+    dropped = clock()
     return Run(
         {"forward": built - start, "backward": done - built, "free": dropped - done + _free()},
         result,
@@ -105,14 +105,14 @@ def wide(Value: type, pairs: list[tuple[float, float]]) -> Run:
 def wide_floor(pairs: list[tuple[float, float]]) -> Run:
     xs = [Bare(x, None, None) for x, _ in pairs]
     ws = [Bare(w, None, None) for _, w in pairs]
-    start = perf_counter()
+    start = clock()
     total = Bare(0.0, None, None)
     for x, w in zip(xs, ws):
         product = Bare(x.data * w.data, x, w)
         total = Bare(total.data + product.data, total, product)
-    built = perf_counter()
+    built = clock()
     del total, xs, ws, product
-    dropped = perf_counter()
+    dropped = clock()
     return Run({"forward": built - start, "free": dropped - built + _free()}, math.nan)
 
 
@@ -138,24 +138,24 @@ def make_moons(n: int, noise: float = 0.1, seed: int = 0) -> tuple[list[tuple[fl
 
 def mlp_step(Value: type, model: Any, points: list, labels: list[int], step: int) -> Run:
     """micrograd's demo step: SVM max-margin loss + 1e-4 L2, backward, SGD with its decaying rate."""
-    start = perf_counter()
+    start = clock()
     inputs = [[Value(a), Value(b)] for a, b in points]
     scores = [model(x) for x in inputs]
     losses = [(1 + -label * score).relu() for label, score in zip(labels, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
     reg_loss = 1e-4 * sum(p * p for p in model.parameters())
     total = data_loss + reg_loss
-    built = perf_counter()
+    built = clock()
     model.zero_grad()
     total.backward()
-    done = perf_counter()
+    done = clock()
     learning_rate = 1.0 - 0.9 * step / 100
     for p in model.parameters():
         p.data -= learning_rate * p.grad
-    updated = perf_counter()
+    updated = clock()
     result = total.data
     del inputs, scores, losses, data_loss, reg_loss, total
-    dropped = perf_counter()
+    dropped = clock()
     return Run(
         {
             "forward": built - start,
@@ -169,13 +169,13 @@ def mlp_step(Value: type, model: Any, points: list, labels: list[int], step: int
 
 def bare_chain(n: int) -> Run:
     """The floor for a graph of n nodes of any shape: n Bare objects, each linked to the last."""
-    start = perf_counter()
+    start = clock()
     y = Bare(1.0, None, None)
     for _ in range(n):
         y = Bare(y.data * 1.0001, y, None)
-    built = perf_counter()
+    built = clock()
     del y
-    dropped = perf_counter()
+    dropped = clock()
     return Run({"forward": built - start, "free": dropped - built + _free()}, math.nan)
 
 
@@ -233,19 +233,19 @@ def million_chain(Value: type, n: int) -> Run:
 
     gc.disable()
     try:
-        start = perf_counter()
+        start = clock()
         x = Value(1.0)
         y = x
         for _ in range(n):
             y = y * 1.0001 + 0.5
-        built = perf_counter()
+        built = clock()
         y.backward()
-        done = perf_counter()
+        done = clock()
         right = math.isclose(x.grad, 1.0001**n, rel_tol=1e-9)
         last = weakref.ref(y)
         del y
         freed = last() is None
-        dropped = perf_counter()
+        dropped = clock()
     finally:
         gc.enable()
     return Run(

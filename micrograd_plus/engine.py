@@ -38,9 +38,11 @@ class Value:
     __slots__ = ("data", "grad", "_children", "_op", "label", "__weakref__")
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if not isinstance(data, Real):
-            raise TypeError(f"Value: data must be a real number, got {data!r} ({type(data).__name__})")
-        self.data = float(data)
+        if type(data) is not float:  # the ABC check below is slow, and floats need none
+            if not isinstance(data, Real):
+                raise TypeError(f"Value: data must be a real number, got {data!r} ({type(data).__name__})")
+            data = float(data)
+        self.data = data
         self.grad = 0.0
         self._children: tuple[Operand, ...] = ()
         self._op = ""
@@ -50,13 +52,15 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         """f(a, b) = a + b"""
-        other = _operand(other, "add")
-        return _node(self.data + _data(other), (self, other), "+")
+        if type(other) is not Value and type(other) is not float:  # two cheap checks first
+            other = _operand(other, "add")
+        return _node(self.data + (other if type(other) is float else other.data), (self, other), "+")
 
     def __mul__(self, other: Value | Number) -> Value:
         """f(a, b) = a * b"""
-        other = _operand(other, "mul")
-        return _node(self.data * _data(other), (self, other), "*")
+        if type(other) is not Value and type(other) is not float:
+            other = _operand(other, "mul")
+        return _node(self.data * (other if type(other) is float else other.data), (self, other), "*")
 
     def __pow__(self, exponent: Value | Number) -> Value:
         """f(x, y) = x ** y"""
@@ -128,11 +132,9 @@ class Value:
             raise ZeroDivisionError(f"div: division by zero ({other!r} / {self.data!r})")
         return self**-1.0 * other
 
-    def __radd__(self, other: Number) -> Value:  # sum() starts from 0, which lands here
-        return self + other
-
-    def __rmul__(self, other: Number) -> Value:
-        return self * other
+    # b + a is the node a + b (sum() starts from 0, which lands here), and b * a is a * b
+    __radd__ = __add__
+    __rmul__ = __mul__
 
     # ---- gradients ------------------------------------------------------------------------------
 
@@ -149,12 +151,21 @@ class Value:
         for node in reversed(order):
             children = node._children
             if not children:
-                continue
-            upstream = node.grad
-            operands = [_data(child) for child in children]
-            for child, rule in zip(children, RULES[node._op]):
-                if type(child) is Value:  # a plain-number constant takes no gradient
-                    child.grad += rule(node.data, *operands) * upstream
+                continue  # a leaf: nothing below it
+            upstream, rules = node.grad, RULES[node._op]
+            # Every op is unary or binary; unpacking the children by hand, instead of looping
+            # over them, saves building an operand list per node.
+            if len(children) == 1:  # exp, log, tanh, sigmoid, relu, abs: the operand is a Value
+                (x,) = children
+                x.grad += rules[0](node.data, x.data) * upstream
+            else:  # +, *, **: either operand may be a plain-number constant, which takes no gradient
+                a, b = children
+                a_data = a if type(a) is float else a.data
+                b_data = b if type(b) is float else b.data
+                if type(a) is not float:
+                    a.grad += rules[0](node.data, a_data, b_data) * upstream
+                if type(b) is not float:
+                    b.grad += rules[1](node.data, a_data, b_data) * upstream
 
     def detach(self) -> Value:
         """A new leaf with the same data: gradients stop here."""
@@ -165,7 +176,7 @@ class Value:
     @property
     def _prev(self) -> set[Value]:
         """The Value children, as micrograd's `_prev` set (lecture helpers draw graphs from it)."""
-        return {child for child in self._children if type(child) is Value}
+        return {child for child in self._children if type(child) is not float}
 
     def __repr__(self) -> str:
         label = f"label={self.label!r}, " if self.label else ""
@@ -221,21 +232,23 @@ def topological_order(root: Value) -> list[Value]:
     """Every Value reachable from `root`, each listed after all of its children.
 
     An iterative depth-first search with an explicit stack, so a chain of a million operations
-    needs no recursion. Each stack entry says whether the node's children are already done.
+    needs no recursion. When a node is first reached it goes back on the stack under a `None`
+    marker, above which its children are pushed; popping the marker means they are all done.
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[Value | None] = [root]
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
+        node = stack.pop()
+        if node is None:  # the marker: the node beneath it has all its children in `order`
+            order.append(stack.pop())
         elif node not in visited:
             visited.add(node)
-            stack.append((node, True))
+            stack.append(node)
+            stack.append(None)  # a marker, not a (node, flag) pair: nothing allocated per node
             for child in node._children:
-                if type(child) is Value and child not in visited:
-                    stack.append((child, False))
+                if type(child) is not float and child not in visited:  # floats are constants
+                    stack.append(child)
     return order
 
 
@@ -273,7 +286,7 @@ def _backpropagate(root: Value, on_values: bool) -> dict[Value, Operand]:
         out = node if on_values else node.data
         operands = children if on_values else [_data(child) for child in children]
         for child, rule in zip(children, RULES[node._op]):
-            if type(child) is Value:
+            if type(child) is not float:  # a constant takes no gradient
                 contribution = rule(out, *operands) * upstream
                 grads[child] = grads[child] + contribution if child in grads else contribution
     return grads
@@ -308,8 +321,12 @@ def _node(data: float, children: tuple[Operand, ...], op: str) -> Value:
     node = _new_node(Value)
     node.data = data
     node.grad = 0.0
-    node._children = children if _recording else ()
-    node._op = op if _recording else ""
+    if _recording:
+        node._children = children
+        node._op = op
+    else:
+        node._children = ()
+        node._op = ""
     node.label = ""
     return node
 
@@ -332,7 +349,7 @@ def _as_value(x: Operand) -> Value:
 
 
 def _data(x: Operand) -> float:
-    return x.data if type(x) is Value else x
+    return x if type(x) is float else x.data  # a constant is always a float (see _operand)
 
 
 def _power(x: float, y: float) -> float:
