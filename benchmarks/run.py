@@ -65,12 +65,12 @@ class Sizes(NamedTuple):
     chains: tuple[int, ...]  # repetitions of y = y * 1.0001 + 0.5 (2 operations each)
     wide: int  # products summed
     moons: int  # points in the mlp's batch
-    memory_nodes: int  # operations in the graph whose memory is measured
+    memory_chains: int  # chains of 1,000 operations, summed, in the graph whose memory is measured
     million: int  # repetitions of the chain run at the default recursion limit (2 operations each)
 
 
-FULL = Sizes(chains=(10_000, 100_000), wide=100_000, moons=100, memory_nodes=100_000, million=500_000)
-QUICK = Sizes(chains=(1_000, 10_000), wide=10_000, moons=20, memory_nodes=10_000, million=50_000)
+FULL = Sizes(chains=(10_000, 100_000), wide=100_000, moons=100, memory_chains=100, million=500_000)
+QUICK = Sizes(chains=(1_000, 10_000), wide=10_000, moons=20, memory_chains=10, million=50_000)
 
 
 # ---- running -------------------------------------------------------------------------------------
@@ -218,16 +218,16 @@ def _operations_in_one_step(model: Any, data: list, labels: list[int]) -> int:
     return sum(1 for node in micrograd_plus.topological_order(total) if node._children)
 
 
-def bench_memory(nodes: int, repetitions: int) -> dict:
+def bench_memory(chains: int, repetitions: int, length: int = 500) -> dict:
     runs = interleaved(
         {
-            PLUS: lambda: workloads.chain_memory(micrograd_plus.Value, nodes),
-            MICROGRAD: lambda: with_raised_recursion_limit(workloads.chain_memory, micrograd.engine.Value, nodes),
-            FLOOR: lambda: workloads.floor_memory(nodes),
+            PLUS: lambda: workloads.memory(micrograd_plus.Value, chains, length),
+            MICROGRAD: lambda: with_raised_recursion_limit(workloads.memory, micrograd.engine.Value, chains, length),
+            FLOOR: lambda: workloads.floor_memory(chains, length),
         },
         repetitions,
     )
-    return {"operations": nodes, **summarize(runs, 1, {})}  # the runs report bytes per node
+    return {"operations": chains * (2 * length + 1), **summarize(runs, 1, {})}  # runs give bytes per node
 
 
 def bench_million_chain(n: int, repetitions: int) -> dict:
@@ -246,7 +246,7 @@ def run_all(sizes: Sizes, repetitions: int) -> dict[str, dict]:
          lambda: bench_chain(large, repetitions, cyclic_gc=False)),
         ("wide", f"wide {sizes.wide:,}", "time", lambda: bench_wide(sizes.wide, repetitions)),
         ("mlp", f"mlp step, {sizes.moons} points", "step", lambda: bench_mlp(sizes.moons, repetitions)),
-        ("memory", "memory", "bytes", lambda: bench_memory(sizes.memory_nodes, repetitions)),
+        ("memory", "memory", "bytes", lambda: bench_memory(sizes.memory_chains, repetitions)),
         ("million", f"chain {sizes.million:,}, micrograd_plus alone", "time",
          lambda: bench_million_chain(sizes.million, repetitions)),
     ]

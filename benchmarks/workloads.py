@@ -180,47 +180,61 @@ def bare_chain(n: int) -> Run:
 
 
 # ---- memory: bytes held per graph node, by tracemalloc ---------------------------------------------
+# The graph is `chains` chains of `length` repetitions of y = y * 1.0001 + 0.5, summed: 100 chains
+# of 500 make 100,100 operations. It is not one deep chain because tracemalloc walks the whole call
+# stack on every allocation, which makes micrograd's recursive backward quadratic under it.
 
 
-def chain_memory(Value: type, nodes: int) -> Run:
-    """Bytes per node held by a chain of `nodes` operations, after forward and after backward.
+def memory(Value: type, chains: int, length: int) -> Run:
+    """Bytes per operation held by the graph after forward and after backward.
 
     Everything the graph holds is counted: nodes, their floats and child containers, and whatever
     else an engine allocates per operation (micrograd wraps each constant in a Value, for example).
     """
+    operations = chains * (2 * length + 1)
     gc.collect()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
         x = Value(1.0)
-        y = x
-        for _ in range(nodes // 2):
-            y = y * 1.0001 + 0.5
+        ends = []
+        for _ in range(chains):
+            y = x
+            for _ in range(length):
+                y = y * 1.0001 + 0.5
+            ends.append(y)
+        total = sum(ends)
+        del ends, y
         forward = tracemalloc.get_traced_memory()[0] - base
-        y.backward()
+        total.backward()
         backward = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    result = x.grad
-    del x, y
-    gc.collect()
-    return Run({"forward": forward / nodes, "backward": backward / nodes}, result)
+    result = x.grad  # = chains * 1.0001 ** length
+    del x, total
+    return Run({"forward": forward / operations, "backward": backward / operations}, result)
 
 
-def floor_memory(nodes: int) -> Run:
+def floor_memory(chains: int, length: int) -> Run:
+    operations = chains * (2 * length + 1)
     gc.collect()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
-        y = Bare(1.0, None, None)
-        for _ in range(nodes // 2):
-            y = Bare(y.data * 1.0001, y, 1.0001)
-            y = Bare(y.data + 0.5, y, 0.5)
+        x = Bare(1.0, None, None)
+        total = Bare(0.0, None, None)
+        for _ in range(chains):
+            y = x
+            for _ in range(length):
+                y = Bare(y.data * 1.0001, y, 1.0001)
+                y = Bare(y.data + 0.5, y, 0.5)
+            total = Bare(total.data + y.data, total, y)
+        del y
         held = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    del y
-    return Run({"forward": held / nodes, "backward": held / nodes}, math.nan)
+    del x, total
+    return Run({"forward": held / operations, "backward": held / operations}, math.nan)
 
 
 # ---- a million operations, with the cyclic collector off: reference counting must free them ----

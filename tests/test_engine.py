@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import math
+import random
 import sys
 import weakref
 
@@ -332,6 +333,22 @@ def test_reflected_add_and_mul_record_the_value_first_and_the_constant_second():
     assert (3 + v)._children == (v, 3.0) and (3 + v)._op == "+"
     assert (3 * v)._children == (v, 3.0) and (3 * v)._op == "*"
     assert (2 ** v)._children == (2.0, v)  # a power is not symmetric: the base stays first
+
+
+def test_backward_agrees_with_the_rule_table_on_sums_and_products():
+    # backward() applies the derivatives of + and * inline; grad() evaluates RULES for every op
+    rng = random.Random(7)
+    for _ in range(50):
+        leaves = [Value(rng.uniform(-2, 2)) for _ in range(4)]
+        nodes = list(leaves)
+        for _ in range(12):
+            a, b = rng.choice(nodes), rng.choice(nodes)
+            c = rng.uniform(-2, 2)
+            nodes.append(rng.choice([a + b, a * b, a + c, c + a, a * c, c * a, a - b, a / 2.5]))
+        out = nodes[-1] * nodes[-2] + nodes[-3]
+        expected = grad(out, leaves)
+        out.backward()
+        assert [leaf.grad for leaf in leaves] == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 def test_a_value_subclass_takes_part_in_the_graph_like_a_value():
