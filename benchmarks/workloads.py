@@ -1,8 +1,8 @@
 """The workloads the benchmark times, written once for any engine with micrograd's `Value` API.
 
 Each workload takes the engine's `Value` class (or a model built from it), runs one repetition and
-returns a `Run`: the seconds spent in each phase, and one number both engines must agree on, so a
-fast wrong answer cannot pass for a fast right one.
+returns a `Run`: the seconds spent in each phase (bytes held, for memory), and one number both
+engines must agree on, so a fast wrong answer cannot pass for a fast right one.
 
 The floor (`Bare`) is what any pure-Python engine must pay to record a graph at all: one object per
 graph node, holding the node's float and two references (to its operands), made by an ordinary
@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 
 class Run(NamedTuple):
-    seconds: dict[str, float]  # phase -> seconds, e.g. {"forward": ..., "backward": ...}
+    figures: dict[str, float]  # phase -> seconds (bytes per node for memory), e.g. {"forward": ...}
     result: float  # a number every engine must reproduce (a gradient, a loss)
 
 
@@ -36,7 +36,7 @@ class Bare:
 
 
 def _free() -> float:
-    """Seconds to reclaim the garbage just dropped: reference counting, then the cyclic collector."""
+    """Seconds for a full collection, which frees what reference counting could not (cycles)."""
     start = clock()
     gc.collect()
     return clock() - start

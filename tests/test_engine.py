@@ -328,6 +328,16 @@ def test_topological_order_lists_each_node_once_after_its_children():
     assert order[-1] is top
 
 
+def test_children_are_an_ordered_tuple_for_leaves_unary_and_binary_operations():
+    x, y = Value(0.5), Value(2.0)
+    assert x._children == () and x._op == ""
+    assert x.tanh()._children == (x,) and x.tanh()._op == "tanh"
+    assert (x * y)._children == (x, y)
+    assert (y * x)._children == (y, x)
+    assert (x + x)._children == (x, x)  # duplicates kept: two edges
+    assert (x ** y)._children == (x, y) and (x ** y)._op == "**"
+
+
 def test_reflected_add_and_mul_record_the_value_first_and_the_constant_second():
     v = Value(2.0)
     assert (3 + v)._children == (v, 3.0) and (3 + v)._op == "+"
