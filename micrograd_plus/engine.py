@@ -57,7 +57,7 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         """f(a, b) = a + b"""
-        if type(other) is not Value and type(other) is not float:  # two cheap checks first
+        if type(other) is not Value and type(other) is not float:  # a call only for the rare cases
             other = _operand(other, "add")
         return _node(self.data + (other if type(other) is float else other.data), self, other, "+")
 
