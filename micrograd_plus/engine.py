@@ -1,7 +1,8 @@
 """The scalar autodiff engine: `Value`, the table of derivative rules, backward and `grad`.
 
 Every arithmetic operation on a `Value` makes one new node that remembers its result (`data`),
-its operands (`_children`) and the name of its operation (`_op`). That is the whole graph.
+its operands (`_children`, an ordered tuple) and the name of its operation (`_op`). That is the
+whole graph.
 A plain number used as an operand (the `2` in `x * 2`) is kept among the children as a number:
 it is part of the formula, so it is shown and used by the rules, but no gradient flows to it.
 
@@ -33,16 +34,22 @@ class Value:
     set `leaf.grad = 0.0`, between steps.
     """
 
-    # No per-node dict, closure or parent pointer: a node is five fields, and the graph holds no
-    # reference cycles, so reference counting frees it the moment the last reference goes.
-    __slots__ = ("data", "grad", "_children", "_op", "label", "__weakref__")
+    # No per-node dict, closure or parent pointer, and no reference cycles, so reference counting
+    # frees a graph the moment the last reference goes. The operands sit in two slots, `_a` and
+    # `_b` (None when absent), and `_children` builds the tuple on demand: a stored tuple would be
+    # a second object per node for the cyclic garbage collector to track and traverse, which
+    # measured as the largest single cost of building a graph (benchmarks/run.py).
+    __slots__ = ("data", "grad", "_a", "_b", "_op", "label", "__weakref__")
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if not isinstance(data, Real):
-            raise TypeError(f"Value: data must be a real number, got {data!r} ({type(data).__name__})")
-        self.data = float(data)
+        if type(data) is not float:  # the ABC check below is slow, and floats need none
+            if not isinstance(data, Real):
+                raise TypeError(f"Value: data must be a real number, got {data!r} ({type(data).__name__})")
+            data = float(data)
+        self.data = data
         self.grad = 0.0
-        self._children: tuple[Operand, ...] = ()
+        self._a: Operand | None = None
+        self._b: Operand | None = None
         self._op = ""
         self.label = label
 
@@ -50,28 +57,30 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         """f(a, b) = a + b"""
-        other = _operand(other, "add")
-        return _node(self.data + _data(other), (self, other), "+")
+        if type(other) is not Value and type(other) is not float:  # a call only for the rare cases
+            other = _operand(other, "add")
+        return _node(self.data + (other if type(other) is float else other.data), self, other, "+")
 
     def __mul__(self, other: Value | Number) -> Value:
         """f(a, b) = a * b"""
-        other = _operand(other, "mul")
-        return _node(self.data * _data(other), (self, other), "*")
+        if type(other) is not Value and type(other) is not float:
+            other = _operand(other, "mul")
+        return _node(self.data * (other if type(other) is float else other.data), self, other, "*")
 
     def __pow__(self, exponent: Value | Number) -> Value:
         """f(x, y) = x ** y"""
         exponent = _operand(exponent, "pow")
-        return _node(_power(self.data, _data(exponent)), (self, exponent), "**")
+        return _node(_power(self.data, _data(exponent)), self, exponent, "**")
 
     def __rpow__(self, base: Number) -> Value:
         """f(x, y) = x ** y, with a plain-number base: `2 ** v`"""
         base = _operand(base, "pow")
-        return _node(_power(base, self.data), (base, self), "**")
+        return _node(_power(base, self.data), base, self, "**")
 
     def exp(self) -> Value:
         """f(x) = e^x"""
         try:
-            return _node(math.exp(self.data), (self,), "exp")
+            return _node(math.exp(self.data), self, None, "exp")
         except OverflowError:
             raise OverflowError(
                 f"exp: {self.data!r} exceeds the float range (exp overflows above 709.78)"
@@ -81,23 +90,23 @@ class Value:
         """f(x) = ln x, for x > 0"""
         if self.data <= 0:
             raise ValueError(f"log: input must be > 0, got {self.data!r}")
-        return _node(math.log(self.data), (self,), "log")
+        return _node(math.log(self.data), self, None, "log")
 
     def tanh(self) -> Value:
         """f(x) = tanh x (math.tanh saturates to +-1 instead of overflowing)"""
-        return _node(math.tanh(self.data), (self,), "tanh")
+        return _node(math.tanh(self.data), self, None, "tanh")
 
     def sigmoid(self) -> Value:
         """f(x) = 1 / (1 + e^-x)"""
-        return _node(_stable_sigmoid(self.data), (self,), "sigmoid")
+        return _node(_stable_sigmoid(self.data), self, None, "sigmoid")
 
     def relu(self) -> Value:
         """f(x) = max(0, x)"""
-        return _node(self.data if self.data > 0 else 0.0, (self,), "relu")
+        return _node(self.data if self.data > 0 else 0.0, self, None, "relu")
 
     def abs(self) -> Value:
         """f(x) = |x|"""
-        return _node(abs(self.data), (self,), "abs")
+        return _node(abs(self.data), self, None, "abs")
 
     # ---- derived operations: made of the ones above, so they need no rule of their own --------
 
@@ -128,11 +137,9 @@ class Value:
             raise ZeroDivisionError(f"div: division by zero ({other!r} / {self.data!r})")
         return self**-1.0 * other
 
-    def __radd__(self, other: Number) -> Value:  # sum() starts from 0, which lands here
-        return self + other
-
-    def __rmul__(self, other: Number) -> Value:
-        return self * other
+    # b + a is the node a + b (sum() starts from 0, which lands here), and b * a is a * b
+    __radd__ = __add__
+    __rmul__ = __mul__
 
     # ---- gradients ------------------------------------------------------------------------------
 
@@ -143,29 +150,55 @@ class Value:
         """
         order = topological_order(self)
         for node in order:
-            if node._children:
+            if node._a is not None:
                 node.grad = 0.0
         self.grad += 1.0
         for node in reversed(order):
-            children = node._children
-            if not children:
-                continue
-            upstream = node.grad
-            operands = [_data(child) for child in children]
-            for child, rule in zip(children, RULES[node._op]):
-                if type(child) is Value:  # a plain-number constant takes no gradient
-                    child.grad += rule(node.data, *operands) * upstream
+            a = node._a
+            if a is None:
+                continue  # a leaf: nothing below it
+            b, op, upstream = node._b, node._op, node.grad
+            # + and * make up most of any graph, so their local derivatives (RULES: 1 and 1 for +,
+            # b and a for *) are applied here without a call per operand; other ops ask RULES.
+            # Their first operand is always a Value: the reflected forms (3 + v) record (v, 3.0).
+            if op == "+":
+                a.grad += upstream
+                if type(b) is not float:  # a plain-number constant takes no gradient
+                    b.grad += upstream
+            elif op == "*":
+                if type(b) is float:
+                    a.grad += b * upstream
+                else:
+                    a.grad += b.data * upstream
+                    b.grad += a.data * upstream
+            elif b is None:  # exp, log, tanh, sigmoid, relu, abs: one operand, a Value
+                a.grad += RULES[op][0](node.data, a.data) * upstream
+            else:  # **: either operand may be a constant
+                a_data = a if type(a) is float else a.data
+                b_data = b if type(b) is float else b.data
+                rule_a, rule_b = RULES[op]
+                if type(a) is not float:
+                    a.grad += rule_a(node.data, a_data, b_data) * upstream
+                if type(b) is not float:
+                    b.grad += rule_b(node.data, a_data, b_data) * upstream
 
     def detach(self) -> Value:
         """A new leaf with the same data: gradients stop here."""
         return Value(self.data, self.label)
+
+    @property
+    def _children(self) -> tuple[Operand, ...]:
+        """The operands in order, constants as floats: () for a leaf, (x,) or (a, b)."""
+        if self._a is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
 
     # ---- micrograd compatibility and printing ---------------------------------------------------
 
     @property
     def _prev(self) -> set[Value]:
         """The Value children, as micrograd's `_prev` set (lecture helpers draw graphs from it)."""
-        return {child for child in self._children if type(child) is Value}
+        return {child for child in self._children if type(child) is not float}
 
     def __repr__(self) -> str:
         label = f"label={self.label!r}, " if self.label else ""
@@ -221,21 +254,25 @@ def topological_order(root: Value) -> list[Value]:
     """Every Value reachable from `root`, each listed after all of its children.
 
     An iterative depth-first search with an explicit stack, so a chain of a million operations
-    needs no recursion. Each stack entry says whether the node's children are already done.
+    needs no recursion. When a node is first reached it goes back on the stack under a `None`
+    marker, above which its children are pushed; popping the marker means they are all done.
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[Value | None] = [root]
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
+        node = stack.pop()
+        if node is None:  # the marker: the node beneath it has all its children in `order`
+            order.append(stack.pop())
         elif node not in visited:
             visited.add(node)
-            stack.append((node, True))
-            for child in node._children:
-                if type(child) is Value and child not in visited:
-                    stack.append((child, False))
+            stack.append(node)
+            stack.append(None)  # a marker, not a (node, flag) pair: nothing allocated per node
+            a, b = node._a, node._b
+            if isinstance(a, Value) and a not in visited:  # not None, not a float constant
+                stack.append(a)
+            if isinstance(b, Value) and b not in visited:
+                stack.append(b)
     return order
 
 
@@ -273,7 +310,7 @@ def _backpropagate(root: Value, on_values: bool) -> dict[Value, Operand]:
         out = node if on_values else node.data
         operands = children if on_values else [_data(child) for child in children]
         for child, rule in zip(children, RULES[node._op]):
-            if type(child) is Value:
+            if type(child) is not float:  # a constant takes no gradient
                 contribution = rule(out, *operands) * upstream
                 grads[child] = grads[child] + contribution if child in grads else contribution
     return grads
@@ -303,13 +340,18 @@ def _recording_enabled() -> Iterator[None]:
 # ---- helpers ------------------------------------------------------------------------------------
 
 
-def _node(data: float, children: tuple[Operand, ...], op: str) -> Value:
+def _node(data: float, a: Operand, b: Operand | None, op: str) -> Value:
     """A new result node. Its data is already a float, so __init__'s checks are skipped."""
     node = _new_node(Value)
     node.data = data
     node.grad = 0.0
-    node._children = children if _recording else ()
-    node._op = op if _recording else ""
+    if _recording:
+        node._a = a
+        node._b = b
+        node._op = op
+    else:
+        node._a = node._b = None
+        node._op = ""
     node.label = ""
     return node
 
@@ -332,7 +374,7 @@ def _as_value(x: Operand) -> Value:
 
 
 def _data(x: Operand) -> float:
-    return x.data if type(x) is Value else x
+    return x if type(x) is float else x.data  # a constant is always a float (see _operand)
 
 
 def _power(x: float, y: float) -> float:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import gc
 import math
+import random
 import sys
 import weakref
 
 import pytest
 
-from micrograd_plus import Value, grad, gradcheck, gradgradcheck, no_grad
+from micrograd_plus import Value, grad, gradcheck, gradgradcheck, no_grad, topological_order
 
 from .catalogue import CASE_IDS, CASE_POINTS
 
@@ -307,6 +308,71 @@ def test_values_hash_by_identity_so_graph_walks_can_use_sets():
     a, b = Value(1.0), Value(1.0)
     assert len({a, b}) == 2
     assert a != b and a == a
+
+
+def test_topological_order_lists_each_node_once_after_its_children():
+    # a diamond with a shared leaf used twice by one node and a constant on each side
+    x, w = Value(0.5), Value(-2.0)
+    left = x * w
+    right = (x + 1.0).tanh()
+    top = 2.0 ** (left * right + left) + x * x
+    order = topological_order(top)
+    assert len(order) == len(set(order)) == 10  # x, w and eight operations
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for child in node._children:
+            if isinstance(child, Value):
+                assert position[child] < position[node]
+            else:
+                assert type(child) is float
+    assert order[-1] is top
+
+
+def test_children_are_an_ordered_tuple_for_leaves_unary_and_binary_operations():
+    x, y = Value(0.5), Value(2.0)
+    assert x._children == () and x._op == ""
+    assert x.tanh()._children == (x,) and x.tanh()._op == "tanh"
+    assert (x * y)._children == (x, y)
+    assert (y * x)._children == (y, x)
+    assert (x + x)._children == (x, x)  # duplicates kept: two edges
+    assert (x ** y)._children == (x, y) and (x ** y)._op == "**"
+
+
+def test_reflected_add_and_mul_record_the_value_first_and_the_constant_second():
+    v = Value(2.0)
+    assert (3 + v)._children == (v, 3.0) and (3 + v)._op == "+"
+    assert (3 * v)._children == (v, 3.0) and (3 * v)._op == "*"
+    assert (2 ** v)._children == (2.0, v)  # a power is not symmetric: the base stays first
+
+
+def test_backward_agrees_with_the_rule_table_on_sums_and_products():
+    # backward() applies the derivatives of + and * inline; grad() evaluates RULES for every op
+    rng = random.Random(7)
+    for _ in range(50):
+        leaves = [Value(rng.uniform(-2, 2)) for _ in range(4)]
+        nodes = list(leaves)
+        for _ in range(12):
+            a, b = rng.choice(nodes), rng.choice(nodes)
+            c = rng.uniform(-2, 2)
+            nodes.append(rng.choice([a + b, a * b, a + c, c + a, a * c, c * a, a - b, a / 2.5]))
+        out = nodes[-1] * nodes[-2] + nodes[-3]
+        expected = grad(out, leaves)
+        out.backward()
+        assert [leaf.grad for leaf in leaves] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_a_value_subclass_takes_part_in_the_graph_like_a_value():
+    class Parameter(Value):
+        __slots__ = ()
+
+    w = Parameter(3.0)
+    x = Value(2.0)
+    y = (w * x + w).tanh() + 1.0 * w
+    y.backward()
+    t = math.tanh(9.0)
+    assert w.grad == pytest.approx((1 - t * t) * (2.0 + 1.0) + 1.0)
+    assert x.grad == pytest.approx((1 - t * t) * 3.0)
+    assert w in topological_order(y)
 
 
 def test_lecture_style_graph_trace_reads_prev_and_op():
