@@ -1,0 +1,191 @@
+"""Pictures of training: loss curves, decision boundaries, fitted curves (PNG files).
+
+matplotlib is optional (the `plot` extra) and imported only when a plot is drawn. Figures are
+drawn on matplotlib's Agg canvas directly, without pyplot, so no window opens and the backend of
+the calling program (a notebook, say) is left alone.
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .engine import no_grad
+
+MISSING = "plotting needs matplotlib: pip install 'micrograd_plus[plot]'"
+
+History = dict[str, list[float]]
+
+
+def plot_history(histories: dict[str, History], path: str | os.PathLike) -> Path:
+    """Loss (log scale) and accuracy per epoch, one line per named history, side by side.
+
+    Validation curves, when a history has them, are drawn dashed in the same colour.
+    """
+    figure = _figure(width=11, height=4.2)
+    has_accuracy = any("accuracy" in h for h in histories.values())
+    loss_axes = figure.add_subplot(1, 2 if has_accuracy else 1, 1)
+    for i, (name, history) in enumerate(histories.items()):
+        colour = f"C{i}"
+        epochs = range(1, len(history["loss"]) + 1)
+        loss_axes.plot(epochs, history["loss"], color=colour, label=name)
+        if "val_loss" in history:
+            loss_axes.plot(epochs, history["val_loss"], "--", color=colour, label=f"{name} (val)")
+    loss_axes.set_yscale("log")
+    _plain_log_ticks(loss_axes)
+    _label(loss_axes, "Loss", "epoch", "loss (log scale)")
+    loss_axes.legend(fontsize="small")
+    if has_accuracy:
+        accuracy_axes = figure.add_subplot(1, 2, 2)
+        for i, (name, history) in enumerate(histories.items()):
+            epochs = range(1, len(history["loss"]) + 1)
+            if "accuracy" in history:
+                accuracy_axes.plot(epochs, history["accuracy"], color=f"C{i}", label=name)
+            if "val_accuracy" in history:
+                accuracy_axes.plot(
+                    epochs, history["val_accuracy"], "--", color=f"C{i}", label=f"{name} (val)"
+                )
+        accuracy_axes.set_ylim(0, 1.02)
+        accuracy_axes.yaxis.set_major_formatter(_percent())
+        _label(accuracy_axes, "Accuracy", "epoch", "accuracy")
+        accuracy_axes.legend(fontsize="small", loc="lower right")
+    return _save(figure, path)
+
+
+def plot_decision_boundary(
+    model: Callable,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    path: str | os.PathLike,
+    title: str = "Decision boundary",
+    resolution: int = 60,
+) -> Path:
+    """The class the model predicts at every point of the plane, with the data on top.
+
+    For one output per sample the class is output > 0 (a score or a logit; labels -1/+1 or 0/1);
+    for several, the argmax. Evaluates the model resolution^2 times, under no_grad.
+    """
+    xs, ys = [row[0] for row in X], [row[1] for row in X]
+    x_grid = _span(min(xs), max(xs), resolution)
+    y_grid = _span(min(ys), max(ys), resolution)
+    with no_grad():
+        grid = [[model([a, b]) for a in x_grid] for b in y_grid]
+        hits = [_predicted_class(model(row)) == _class(label) for row, label in zip(X, y)]
+    names = {_class(label): label for label in set(y)}  # a label -1 is shown as -1, not 0
+    signed = -1 in names.values()
+    binary = not isinstance(grid[0][0], list)
+
+    figure = _figure(width=6, height=5.2)
+    axes = figure.add_subplot(1, 1, 1)
+    colours = [f"C{i}" for i in range(2 if binary else len(grid[0][0]))]
+    if binary:
+        # Shade by the sign of the score itself, so the boundary is its smooth zero line.
+        scores = [[v.data for v in row] for row in grid]
+        low, high = min(map(min, scores)), max(map(max, scores))
+        levels = [min(low, -1.0) - 1, 0.0, max(high, 1.0) + 1]
+        axes.contourf(x_grid, y_grid, scores, levels=levels, colors=colours[:2], alpha=0.25)
+    else:
+        regions = [[_predicted_class(v) for v in row] for row in grid]
+        levels = [c - 0.5 for c in range(len(colours) + 1)]
+        axes.contourf(x_grid, y_grid, regions, levels=levels, colors=colours, alpha=0.25)
+    for c in sorted(names):
+        points = [row for row, label in zip(X, y) if _class(label) == c]
+        axes.scatter(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            s=18,
+            color=colours[c],
+            edgecolors="black",
+            linewidths=0.4,
+            label=f"class {names[c]:+d}" if signed else f"class {names[c]}",
+        )
+    _label(axes, f"{title} (accuracy {sum(hits) / len(hits):.0%})", "x0", "x1")
+    axes.legend(fontsize="small", loc="upper right", framealpha=0.9)
+    return _save(figure, path)
+
+
+def plot_fitted_curve(
+    model: Callable,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    path: str | os.PathLike,
+    title: str = "Fitted curve",
+) -> Path:
+    """A regression model's output against the one input feature, over the true data."""
+    points = sorted(zip((row[0] for row in X), y))
+    inputs = [x for x, _ in points]
+    with no_grad():
+        fitted = [model([x]).data for x in inputs]
+    figure = _figure(width=7, height=4.2)
+    axes = figure.add_subplot(1, 1, 1)
+    axes.plot(inputs, [t for _, t in points], color="C0", linewidth=3, alpha=0.5, label="data")
+    axes.plot(inputs, fitted, color="C1", linewidth=1.5, label="model")
+    _label(axes, title, "x", "y")
+    axes.legend(fontsize="small")
+    return _save(figure, path)
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+
+def _figure(width: float, height: float) -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ModuleNotFoundError(MISSING) from None
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _save(figure: Any, path: str | os.PathLike) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)  # a Figure made without pyplot renders with Agg
+    return path
+
+
+def _label(axes: Any, title: str, xlabel: str, ylabel: str) -> None:
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.grid(True, alpha=0.3)
+
+
+def _plain_log_ticks(axes: Any) -> None:
+    """Label a log axis 0.5, 1, 2 rather than 5x10^-1, 10^0, 2x10^0 (2 and 5 only over a few
+    decades, where the powers of ten alone would leave the axis nearly unlabelled)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    low, high = axes.get_ylim()
+    axes.yaxis.set_major_formatter(plain)
+    if math.log10(high / low) <= 3:
+        axes.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+        axes.yaxis.set_minor_formatter(plain)
+    else:
+        axes.yaxis.set_minor_formatter(NullFormatter())
+
+
+def _percent() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0, decimals=0)
+
+
+def _span(lo: float, hi: float, count: int) -> list[float]:
+    margin = 0.1 * (hi - lo) or 1.0
+    lo, hi = lo - margin, hi + margin
+    return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
+
+
+def _predicted_class(output: Any) -> int:
+    if isinstance(output, list):
+        scores = [o.data for o in output]
+        return max(range(len(scores)), key=scores.__getitem__)
+    return 1 if output.data > 0 else 0
+
+
+def _class(label: Any) -> int:
+    """A class index; a binary label -1 counts as class 0, to match _predicted_class."""
+    return 0 if label == -1 else int(label)
