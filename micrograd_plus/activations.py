@@ -3,17 +3,17 @@
 `relu`, `sigmoid`, `tanh` and `linear` take one Value (or number) and return a Value, or take a
 list and return a list. `softmax` and `log_softmax` take the list of a sample's logits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import reduce
-from operator import add
 from numbers import Real
-from typing import Union
+from operator import add
 
 from .engine import Value
 
-Scalar = Union[Value, float, int]  # a number is turned into a constant leaf Value
+Scalar = Value | float | int  # a number is turned into a constant leaf Value
 
 
 def relu(x: Scalar | Sequence[Scalar]) -> Value | list[Value]:
@@ -73,7 +73,7 @@ def softmax(logits: Sequence[Scalar]) -> list[Value]:
     return [v.exp() for v in log_softmax(logits)]
 
 
-# ---- helpers shared by the nn modules ---------------------------------------------------------
+# ---- helpers shared by the nn modules -----------------------------------------------------------
 
 
 def _sum(values: Sequence[Value]) -> Value:

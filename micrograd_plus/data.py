@@ -4,6 +4,7 @@ Every dataset returns `(X, y)`: X a list of feature rows (lists of floats), y a 
 (class indices, or floats for regression). Randomness comes from a local `random.Random(seed)`,
 so the same seed gives the same data on every run and platform.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,7 @@ from typing import Any
 Rows = list[list[float]]
 
 
-# ---- datasets ---------------------------------------------------------------------------------
+# ---- datasets -----------------------------------------------------------------------------------
 
 
 def spiral_data(samples: int, classes: int, seed: int = 0) -> tuple[Rows, list[int]]:
@@ -80,7 +81,7 @@ def make_moons(
     return X, y
 
 
-# ---- scaling ----------------------------------------------------------------------------------
+# ---- scaling ------------------------------------------------------------------------------------
 
 
 class MinMaxScaler:
@@ -153,7 +154,7 @@ class MinMaxScaler:
         return self.scale_, self.min_
 
 
-# ---- splitting --------------------------------------------------------------------------------
+# ---- splitting ----------------------------------------------------------------------------------
 
 
 class KFold:
@@ -298,7 +299,7 @@ def cross_validate(
     }
 
 
-# ---- helpers ----------------------------------------------------------------------------------
+# ---- helpers ------------------------------------------------------------------------------------
 
 
 def _linspace(start: float, stop: float, count: int) -> list[float]:

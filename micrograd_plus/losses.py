@@ -7,22 +7,22 @@ A loss takes a model's outputs and the targets and returns one Value, the mean o
     cross_entropy([[z0, z1], [z2, z3]], [1, 0])     # two samples: the mean of the two losses
     mse_loss([y0, y1], [0.5, -1.0])                 # mean of the squared errors
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from numbers import Integral, Real
-from typing import Union
 
 from .activations import Scalar, _as_value, _sum, log_softmax
 from .engine import Value
 
-Target = Union[int, Sequence[float]]  # a class index, or a one-hot (or probability) list
+Target = int | Sequence[float]  # a class index, or a one-hot (or probability) list
 
 CLIP = 1e-7  # NNFS clips probabilities to [CLIP, 1 - CLIP] before taking logs
 
 
-# ---- regression -------------------------------------------------------------------------------
+# ---- regression ---------------------------------------------------------------------------------
 
 
 def mse_loss(pred: Scalar | Sequence, target: float | Sequence) -> Value:
@@ -33,7 +33,7 @@ def mse_loss(pred: Scalar | Sequence, target: float | Sequence) -> Value:
     return _mean([e**2 for e in errors])
 
 
-# ---- classification on logits -----------------------------------------------------------------
+# ---- classification on logits -------------------------------------------------------------------
 
 
 def cross_entropy(logits: Sequence, target: Target | Sequence[Target]) -> Value:
@@ -75,7 +75,7 @@ def hinge_loss(score: Scalar | Sequence, target: float | Sequence) -> Value:
     return _mean(losses)
 
 
-# ---- the NNFS forms on probabilities ----------------------------------------------------------
+# ---- the NNFS forms on probabilities ------------------------------------------------------------
 
 
 def categorical_cross_entropy(probs: Sequence, target: Target | Sequence[Target]) -> Value:
@@ -110,7 +110,7 @@ def binary_cross_entropy(prob: Scalar | Sequence, target: float | Sequence) -> V
     return _mean(losses)
 
 
-# ---- penalties --------------------------------------------------------------------------------
+# ---- penalties ----------------------------------------------------------------------------------
 
 
 def l1_penalty(params: Sequence[Value], lam: float) -> Value:
@@ -133,7 +133,7 @@ def l2_penalty(params: Sequence[Value], lam: float) -> Value:
     return lam * _sum([_as_value(p, "l2_penalty") ** 2 for p in params])
 
 
-# ---- helpers ----------------------------------------------------------------------------------
+# ---- helpers ------------------------------------------------------------------------------------
 
 
 def _softplus(x: Value) -> Value:

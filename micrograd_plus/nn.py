@@ -13,6 +13,7 @@ JSON state dicts, and a local seeded random generator per model (micrograd draws
 This module is also the front door: the activations, losses, optimizers and training loop are
 importable from here (`from micrograd_plus.nn import MLP, cross_entropy, Adam, fit`).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,6 @@ import os
 import random
 from collections.abc import Sequence
 from numbers import Real
-from typing import Union
 
 from .activations import (
     ACTIVATIONS,
@@ -48,8 +48,8 @@ from .losses import (
 from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
 from .train import accuracy, fit, predict
 
-Seed = Union[int, random.Random]  # an int seeds a new generator; a generator is drawn from
-StateDict = dict[str, Union[float, list[float]]]
+Seed = int | random.Random  # an int seeds a new generator; a generator is drawn from
+StateDict = dict[str, float | list[float]]
 
 # How each activation is spelled in a neuron's repr, micrograd style ("ReLUNeuron(2)").
 _DISPLAY = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "linear": "Linear"}
@@ -304,7 +304,7 @@ class MLP(Module):
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
 
-# ---- checks and helpers -----------------------------------------------------------------------
+# ---- checks and helpers -------------------------------------------------------------------------
 
 
 def _activation_name(nonlin: bool | None, activation: str | None) -> str:
@@ -312,9 +312,7 @@ def _activation_name(nonlin: bool | None, activation: str | None) -> str:
     if activation is None:
         return "linear" if nonlin is False else "relu"
     if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}"
-        )
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
     if nonlin is not None and nonlin != (activation != "linear"):
         raise ValueError(f"nonlin={nonlin} contradicts activation={activation!r}; give only one")
     return activation
@@ -365,10 +363,31 @@ def _describe(x: object) -> str:
 
 
 __all__ = [
-    "Module", "Neuron", "Layer", "MLP",
-    "relu", "sigmoid", "tanh", "linear", "softmax", "log_softmax",
-    "mse_loss", "cross_entropy", "categorical_cross_entropy", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "hinge_loss", "l1_penalty", "l2_penalty",
-    "Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam",
-    "fit", "accuracy", "predict",
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "linear",
+    "softmax",
+    "log_softmax",
+    "mse_loss",
+    "cross_entropy",
+    "categorical_cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "hinge_loss",
+    "l1_penalty",
+    "l2_penalty",
+    "Optimizer",
+    "SGD",
+    "Momentum",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "fit",
+    "accuracy",
+    "predict",
 ]

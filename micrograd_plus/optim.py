@@ -9,6 +9,7 @@ so the first step always uses `lr`. After a step, `current_lr` is the rate that 
 NNFS prints it) and `iterations` is k. With the same settings (see the README) they match
 torch.optim step for step: SGD, SGD with momentum (decay 0), Adagrad, RMSprop and Adam.
 """
+
 from __future__ import annotations
 
 import math

@@ -4,6 +4,7 @@ matplotlib is optional (the `plot` extra) and imported only when a plot is drawn
 drawn on matplotlib's Agg canvas directly, without pyplot, so no window opens and the backend of
 the calling program (a notebook, say) is left alone.
 """
+
 from __future__ import annotations
 
 import math
@@ -67,41 +68,57 @@ def plot_decision_boundary(
     For one output per sample the class is output > 0 (a score or a logit; labels -1/+1 or 0/1);
     for several, the argmax. Evaluates the model resolution^2 times, under no_grad.
     """
+    if resolution < 2:
+        raise ValueError(f"plot_decision_boundary: resolution must be at least 2, got {resolution}")
     xs, ys = [row[0] for row in X], [row[1] for row in X]
     x_grid = _span(min(xs), max(xs), resolution)
     y_grid = _span(min(ys), max(ys), resolution)
     with no_grad():
-        grid = [[model([a, b]) for a in x_grid] for b in y_grid]
-        hits = [_predicted_class(model(row)) == _class(label) for row, label in zip(X, y)]
+        grid = [[_class_scores(model([a, b])) for a in x_grid] for b in y_grid]
+        hits = [_argmax(_class_scores(model(row))) == _class(label) for row, label in zip(X, y)]
+    classes = len(grid[0][0])
     names = {_class(label): label for label in set(y)}  # a label -1 is shown as -1, not 0
     signed = -1 in names.values()
-    binary = not isinstance(grid[0][0], list)
+
+    # Shade the winning class on a grid four times finer, with scores interpolated between the
+    # evaluated points, so the regions tile the plane with smooth edges; then draw each boundary
+    # as the zero line of a margin (class c's score minus the best other score).
+    fine = [_upsample([[s[c] for s in row] for row in grid], 4) for c in range(classes)]
+    regions = [
+        [_argmax([field[i][j] for field in fine]) for j in range(len(fine[0][0]))]
+        for i in range(len(fine[0]))
+    ]
+    from matplotlib.colors import ListedColormap
 
     figure = _figure(width=6, height=5.2)
     axes = figure.add_subplot(1, 1, 1)
-    colours = [f"C{i}" for i in range(2 if binary else len(grid[0][0]))]
-    if binary:
-        # Shade by the sign of the score itself, so the boundary is its smooth zero line.
-        scores = [[v.data for v in row] for row in grid]
-        low, high = min(map(min, scores)), max(map(max, scores))
-        levels = [min(low, -1.0) - 1, 0.0, max(high, 1.0) + 1]
-        axes.contourf(x_grid, y_grid, scores, levels=levels, colors=colours[:2], alpha=0.25)
-    else:
-        regions = [[_predicted_class(v) for v in row] for row in grid]
-        levels = [c - 0.5 for c in range(len(colours) + 1)]
-        axes.contourf(x_grid, y_grid, regions, levels=levels, colors=colours, alpha=0.25)
+    axes.imshow(
+        regions,
+        extent=(x_grid[0], x_grid[-1], y_grid[0], y_grid[-1]),
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        cmap=ListedColormap([f"C{c}" for c in range(classes)]),
+        vmin=-0.5,
+        vmax=classes - 0.5,
+        alpha=0.25,
+    )
+    for c in range(classes):
+        margin = [[s[c] - max(s[:c] + s[c + 1 :]) for s in row] for row in grid]
+        if min(map(min, margin)) < 0 < max(map(max, margin)):
+            axes.contour(x_grid, y_grid, margin, levels=[0], colors="0.35", linewidths=0.8)
     for c in sorted(names):
         points = [row for row, label in zip(X, y) if _class(label) == c]
         axes.scatter(
             [p[0] for p in points],
             [p[1] for p in points],
             s=18,
-            color=colours[c],
+            color=f"C{c}",
             edgecolors="black",
             linewidths=0.4,
             label=f"class {names[c]:+d}" if signed else f"class {names[c]}",
         )
-    _label(axes, f"{title} (accuracy {sum(hits) / len(hits):.0%})", "x0", "x1")
+    _label(axes, f"{title}: accuracy {sum(hits) / len(hits):.0%}", "x0", "x1")
     axes.legend(fontsize="small", loc="upper right", framealpha=0.9)
     return _save(figure, path)
 
@@ -127,7 +144,7 @@ def plot_fitted_curve(
     return _save(figure, path)
 
 
-# ---- helpers ----------------------------------------------------------------------------------
+# ---- helpers ------------------------------------------------------------------------------------
 
 
 def _figure(width: float, height: float) -> Any:
@@ -179,11 +196,37 @@ def _span(lo: float, hi: float, count: int) -> list[float]:
     return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
 
 
-def _predicted_class(output: Any) -> int:
+def _class_scores(output: Any) -> list[float]:
+    """One score per class: a single output s is the two-class [0, s] (class 1 when s > 0)."""
     if isinstance(output, list):
-        scores = [o.data for o in output]
-        return max(range(len(scores)), key=scores.__getitem__)
-    return 1 if output.data > 0 else 0
+        return [o.data for o in output]
+    return [0.0, output.data]
+
+
+def _upsample(field: list[list[float]], factor: int) -> list[list[float]]:
+    """Bilinear interpolation of a grid of values onto a grid `factor` times finer."""
+
+    def positions(count: int) -> list[tuple[int, float]]:
+        """For each fine point along an axis: the coarse cell it is in, and how far across."""
+        cells = []
+        for k in range((count - 1) * factor + 1):
+            cell = min(k // factor, count - 2)
+            cells.append((cell, k / factor - cell))
+        return cells
+
+    rows, columns = positions(len(field)), positions(len(field[0]))
+    return [
+        [
+            (1 - u) * ((1 - t) * field[i][j] + t * field[i][j + 1])
+            + u * ((1 - t) * field[i + 1][j] + t * field[i + 1][j + 1])
+            for j, t in columns
+        ]
+        for i, u in rows
+    ]
+
+
+def _argmax(scores: list[float]) -> int:
+    return max(range(len(scores)), key=scores.__getitem__)
 
 
 def _class(label: Any) -> int:

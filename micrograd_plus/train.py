@@ -7,6 +7,7 @@ One step of training is the whole story of backpropagation:
     model.zero_grad(); total.backward()                       # backward: fill every p.grad
     optimizer.step()                                          # update: p.data from p.grad
 """
+
 from __future__ import annotations
 
 import random
@@ -115,9 +116,7 @@ def fit(
         if metric:
             history["val_accuracy"] = []
 
-    bar = tqdm(
-        range(epochs), desc="fit", unit="epoch", disable=not progress or not _on_terminal()
-    )
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress or not _on_terminal())
     for _ in bar:
         total_loss, all_outputs, all_targets = 0.0, [], []
         for X_batch, y_batch in _epoch(X, y, batch_size, rng):
@@ -146,7 +145,7 @@ def fit(
     return history
 
 
-# ---- helpers ----------------------------------------------------------------------------------
+# ---- helpers ------------------------------------------------------------------------------------
 
 
 def _epoch(X: Sequence, y: Sequence, batch_size: int | None, rng: random.Random):

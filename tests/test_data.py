@@ -1,4 +1,5 @@
 """Data practices: datasets, MinMaxScaler, KFold, splits, batches and cross-validation."""
+
 from __future__ import annotations
 
 import math
@@ -20,7 +21,7 @@ from micrograd_plus.data import (
 )
 from micrograd_plus.nn import MLP, SGD
 
-# ---- datasets -------------------------------------------------------------------------------------
+# ---- datasets -----------------------------------------------------------------------------------
 
 
 def test_spiral_data_has_radius_growing_evenly_from_zero_to_one_per_class():
@@ -32,7 +33,7 @@ def test_spiral_data_has_radius_growing_evenly_from_zero_to_one_per_class():
 
 def test_spiral_angles_follow_their_class_arm_within_the_noise():
     X, _ = spiral_data(50, 2, seed=3)
-    # t = 4c + 4i/49 + noise(sd 0.2); the point is at polar angle pi/2 - 2.5t (x = r sin, y = r cos).
+    # t = 4c + 4i/49 + noise (sd 0.2); x = r sin 2.5t and y = r cos 2.5t, so atan2(x, y) = 2.5t.
     for c in range(2):
         for i in range(1, 50):
             x0, x1 = X[c * 50 + i]
@@ -43,7 +44,12 @@ def test_spiral_angles_follow_their_class_arm_within_the_noise():
 
 
 @pytest.mark.parametrize(
-    "make", [lambda s: spiral_data(20, 3, s), lambda s: vertical_data(20, 3, s), lambda s: make_moons(40, 0.2, s)]
+    "make",
+    [
+        lambda s: spiral_data(20, 3, s),
+        lambda s: vertical_data(20, 3, s),
+        lambda s: make_moons(40, 0.2, s),
+    ],
 )
 def test_datasets_are_reproducible_by_seed_and_differ_between_seeds(make):
     assert make(4) == make(4)
@@ -99,7 +105,7 @@ def test_bad_dataset_sizes_are_rejected(call, message):
         call()
 
 
-# ---- MinMaxScaler ---------------------------------------------------------------------------------
+# ---- MinMaxScaler -------------------------------------------------------------------------------
 
 
 def test_scaler_maps_the_training_range_onto_minus_one_to_one():
@@ -142,11 +148,13 @@ def test_scaler_rejects_the_wrong_feature_count_and_a_backwards_range():
         scaler.transform([[1.0, 2.0, 3.0]])
     with pytest.raises(ValueError, match="minimum of feature_range must be below its maximum"):
         MinMaxScaler(feature_range=(1, -1))
-    with pytest.raises(ValueError, match="MinMaxScaler.fit: expected a non-empty list of feature rows"):
+    with pytest.raises(
+        ValueError, match="MinMaxScaler.fit: expected a non-empty list of feature rows"
+    ):
         MinMaxScaler().fit([1.0, 2.0])
 
 
-# ---- KFold ----------------------------------------------------------------------------------------
+# ---- KFold --------------------------------------------------------------------------------------
 
 
 def validation_folds(n: int, k: int, **kwargs) -> list[list[int]]:
@@ -191,7 +199,7 @@ def test_kfold_errors_follow_scikit_learn(make, n, message):
         list(make().split(n))
 
 
-# ---- split and batches ----------------------------------------------------------------------------
+# ---- split and batches --------------------------------------------------------------------------
 
 
 def test_train_val_split_holds_out_the_rounded_up_fraction_disjointly():
@@ -222,7 +230,7 @@ def test_splits_reject_mismatched_lengths():
         list(batches([[1.0]], [0], 0))
 
 
-# ---- cross-validation -----------------------------------------------------------------------------
+# ---- cross-validation ---------------------------------------------------------------------------
 
 
 def test_cross_validate_fits_the_scaler_on_each_folds_training_part_only(monkeypatch):
@@ -245,7 +253,7 @@ def test_cross_validate_fits_the_scaler_on_each_folds_training_part_only(monkeyp
         seed=1,
     )
     assert len(fitted_on) == 3
-    for rows, (train, val) in zip(fitted_on, KFold(3, shuffle=True, seed=1).split(12)):
+    for rows, (train, _) in zip(fitted_on, KFold(3, shuffle=True, seed=1).split(12)):
         assert rows == [X[i] for i in train]  # never a validation row
     assert len(result["accuracy"]) == len(result["loss"]) == 3
     assert result["mean_accuracy"] == pytest.approx(sum(result["accuracy"]) / 3)

@@ -1,4 +1,5 @@
 """Activations, softmax and the losses: hand-worked values, gradients, pitfalls and errors."""
+
 from __future__ import annotations
 
 import math
@@ -75,7 +76,7 @@ def test_max_shift_is_a_constant_so_the_gradient_matches_the_true_derivative():
     assert [v.grad for v in z] == pytest.approx([1 - s[0], -s[1], -s[2]], rel=1e-14)
 
 
-# ---- cross-entropy on logits ----------------------------------------------------------------------
+# ---- cross-entropy on logits --------------------------------------------------------------------
 
 
 def test_cross_entropy_is_minus_log_softmax_of_the_target():
@@ -114,7 +115,7 @@ def test_cross_entropy_accepts_a_one_hot_target_with_the_same_loss_and_gradient(
     assert [v.grad for v in by_onehot] == [v.grad for v in by_index]
 
 
-# ---- NNFS forms on probabilities -------------------------------------------------------------------
+# ---- NNFS forms on probabilities ----------------------------------------------------------------
 
 
 def test_categorical_cross_entropy_is_minus_log_of_the_target_probability():
@@ -157,7 +158,7 @@ def test_binary_cross_entropy_with_logits_is_finite_for_extreme_logits():
     assert binary_cross_entropy_with_logits(-1000.0, 0).data == 0.0
 
 
-# ---- hinge, mse, penalties -----------------------------------------------------------------------
+# ---- hinge, mse, penalties ----------------------------------------------------------------------
 
 
 def test_hinge_loss_is_micrograds_max_margin_mean():
@@ -186,15 +187,31 @@ def test_penalties_are_lambda_times_sum_of_abs_or_squares():
     assert l1_penalty([], 0.1).data == 0.0
 
 
-# ---- every loss and penalty against finite differences -------------------------------------------
+# ---- every loss and penalty against finite differences ------------------------------------------
 
 GRADCHECKS = [
     ("cross_entropy index", lambda a, b, c: cross_entropy([a, b, c], 1), [0.3, -1.2, 2.0]),
-    ("cross_entropy soft", lambda a, b, c: cross_entropy([a, b, c], [0.2, 0.5, 0.3]), [1.0, 0.1, -0.7]),
-    ("cross_entropy batch", lambda a, b, c, d: cross_entropy([[a, b], [c, d]], [0, 1]), [1.0, -1.0, 0.4, 0.2]),
-    ("categorical_ce", lambda a, b, c: categorical_cross_entropy(softmax([a, b, c]), 2), [0.3, -1.2, 2.0]),
+    (
+        "cross_entropy soft",
+        lambda a, b, c: cross_entropy([a, b, c], [0.2, 0.5, 0.3]),
+        [1.0, 0.1, -0.7],
+    ),
+    (
+        "cross_entropy batch",
+        lambda a, b, c, d: cross_entropy([[a, b], [c, d]], [0, 1]),
+        [1.0, -1.0, 0.4, 0.2],
+    ),
+    (
+        "categorical_ce",
+        lambda a, b, c: categorical_cross_entropy(softmax([a, b, c]), 2),
+        [0.3, -1.2, 2.0],
+    ),
     ("bce", lambda a, b: binary_cross_entropy([a.sigmoid(), b.sigmoid()], [1, 0]), [0.7, -0.3]),
-    ("bce_with_logits", lambda a, b: binary_cross_entropy_with_logits([a, b], [1, 0.3]), [0.7, -2.5]),
+    (
+        "bce_with_logits",
+        lambda a, b: binary_cross_entropy_with_logits([a, b], [1, 0.3]),
+        [0.7, -2.5],
+    ),
     ("hinge", lambda a, b: hinge_loss([a, b], [1, -1]), [0.4, 0.2]),
     ("mse", lambda a, b: mse_loss([a, b], [1.0, -2.0]), [0.4, 0.9]),
     ("l1", lambda a, b: l1_penalty([a, b], 0.3), [0.4, -0.9]),
@@ -208,7 +225,7 @@ def test_loss_gradient_matches_finite_differences(name, f, point):
     assert report.ok and not any(row.kink for row in report.rows)
 
 
-# ---- bad input ------------------------------------------------------------------------------------
+# ---- bad input ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

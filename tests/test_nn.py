@@ -1,4 +1,5 @@
 """Models: Neuron, Layer, MLP, micrograd compatibility, regularization, state dicts."""
+
 from __future__ import annotations
 
 import json
@@ -195,7 +196,7 @@ def test_negative_regularization_strength_is_rejected():
         Layer(2, 2, weight_l2=-0.1)
 
 
-# ---- state dicts ---------------------------------------------------------------------------------
+# ---- state dicts --------------------------------------------------------------------------------
 
 
 def test_state_dict_is_plain_json_keyed_by_neuron():
@@ -227,9 +228,15 @@ def _bad_states() -> list:
     missing = {k: v for k, v in good.items() if k != "L1.N0.b"}
     return [
         pytest.param(missing, ValueError, "missing \\['L1.N0.b'\\]", id="missing key"),
-        pytest.param({**good, "L2.N0.b": 0.0}, ValueError, "unexpected \\['L2.N0.b'\\]", id="extra key"),
-        pytest.param({**good, "L1.N0.w": [1.0]}, ValueError, "'L1.N0.w' should be a list of 2", id="short"),
-        pytest.param({**good, "L1.N0.w": 1.0}, ValueError, "'L1.N0.w' should be a list", id="not a list"),
+        pytest.param(
+            {**good, "L2.N0.b": 0.0}, ValueError, "unexpected \\['L2.N0.b'\\]", id="extra key"
+        ),
+        pytest.param(
+            {**good, "L1.N0.w": [1.0]}, ValueError, "'L1.N0.w' should be a list of 2", id="short"
+        ),
+        pytest.param(
+            {**good, "L1.N0.w": 1.0}, ValueError, "'L1.N0.w' should be a list", id="not a list"
+        ),
         pytest.param({**good, "L1.N0.w": [1.0, "x"]}, TypeError, "'L1.N0.w\\[1\\]'", id="string"),
         pytest.param({**good, "L1.N0.b": True}, TypeError, "'L1.N0.b'", id="bool"),
         pytest.param({**good, "L1.N0.b": math.nan}, TypeError, "'L1.N0.b'", id="nan"),

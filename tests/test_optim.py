@@ -1,4 +1,5 @@
 """The five optimizers: hand-worked first steps, decay, state, errors, and torch.optim parity."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ def two_steps(optimizer_class, grad: float = 2.0, **settings) -> tuple[float, fl
     return after[0], after[1], optimizer
 
 
-# ---- hand-worked steps: theta = 1, g = 2 ----------------------------------------------------------
+# ---- hand-worked steps: theta = 1, g = 2 --------------------------------------------------------
 # With decay d = 1 the first step uses lr and the second lr / (1 + 1) = lr / 2.
 
 
@@ -66,7 +67,8 @@ def test_rmsprop_divides_by_the_root_of_a_moving_average_of_squares():
 
 def test_adam_bias_correction_makes_the_first_steps_lr_sized():
     # m = 0.2, cache = 0.004; m_hat = 0.2 / 0.1 = 2, cache_hat = 0.004 / 0.001 = 4.
-    # Step 2: m = 0.38, m_hat = 0.38 / 0.19 = 2; cache = 0.007996, cache_hat = 0.007996 / 0.001999 = 4.
+    # Step 2: m = 0.38, m_hat = 0.38 / 0.19 = 2;
+    #         cache = 0.007996, cache_hat = 0.007996 / 0.001999 = 4.
     step = 0.01 * 2 / (2 + EPS)
     assert two_steps(Adam, lr=0.01)[:2] == pytest.approx((1 - step, 1 - 2 * step), rel=1e-12)
     assert two_steps(Adam, lr=0.01, decay=1.0)[:2] == pytest.approx(
@@ -74,7 +76,7 @@ def test_adam_bias_correction_makes_the_first_steps_lr_sized():
     )
 
 
-# ---- the shared protocol ---------------------------------------------------------------------------
+# ---- the shared protocol ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("optimizer_class", [SGD, Momentum, Adagrad, RMSprop, Adam])
@@ -169,7 +171,7 @@ def test_bad_optimizer_state_is_rejected_and_changes_nothing(change, message):
     assert optimizer.state_dict() == before
 
 
-# ---- parity with torch.optim (optional) --------------------------------------------------------------
+# ---- parity with torch.optim (optional) ---------------------------------------------------------
 # The configurations in which NNFS and torch.optim agree step for step (reference/semantics.md,
 # section 1.3): float64, explicit eps and alpha, decay emulated by LambdaLR stepped after each
 # update. A smooth (tanh) network keeps rounding differences from being amplified at ReLU kinks.
@@ -187,7 +189,13 @@ TORCH_CONFIGS = [
     (Adam, dict(lr=0.02, decay=0.005), "Adam", dict(lr=0.02, eps=EPS), 0.005),
 ]
 TORCH_IDS = [
-    "SGD", "SGD-decay", "SGD-momentum", "Momentum", "Adagrad-decay", "RMSprop-decay", "Adam",
+    "SGD",
+    "SGD-decay",
+    "SGD-momentum",
+    "Momentum",
+    "Adagrad-decay",
+    "RMSprop-decay",
+    "Adam",
     "Adam-decay",
 ]
 

@@ -1,4 +1,5 @@
 """Training: fit's history and steps, determinism, the progress bar, accuracy and predict."""
+
 from __future__ import annotations
 
 import io
@@ -46,7 +47,9 @@ def test_fit_records_loss_accuracy_and_lr_per_epoch_and_learns(blobs):
 def test_first_epoch_loss_is_the_data_loss_plus_penalty_of_the_initial_model(blobs):
     X, y = blobs
     untrained = MLP(2, [6, 3], weight_l2=0.01, seed=0)
-    expected = cross_entropy([untrained(x) for x in X], y).data + untrained.regularization_loss().data
+    expected = (
+        cross_entropy([untrained(x) for x in X], y).data + untrained.regularization_loss().data
+    )
     model = MLP(2, [6, 3], weight_l2=0.01, seed=0)
     history = fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
     assert history["loss"] == [expected]
@@ -82,7 +85,13 @@ def test_a_different_shuffle_seed_gives_a_different_run(blobs):
         model = MLP(2, [6, 3], seed=0)
         optimizer = SGD(model.parameters(), lr=0.3)
         history = fit(
-            model, X, y, optimizer=optimizer, epochs=3, batch_size=5, seed=shuffle_seed,
+            model,
+            X,
+            y,
+            optimizer=optimizer,
+            epochs=3,
+            batch_size=5,
+            seed=shuffle_seed,
             progress=False,
         )
         runs.append(history)
@@ -125,7 +134,7 @@ def test_fit_rejects_bad_settings(blobs, kwargs, message):
         fit(model, X, y[:-1], optimizer=SGD(model.parameters()), epochs=1)
 
 
-# ---- the progress bar ----------------------------------------------------------------------------
+# ---- the progress bar ---------------------------------------------------------------------------
 
 
 class FakeTerminal(io.StringIO):
@@ -151,7 +160,7 @@ def test_progress_bar_is_silent_when_not_on_a_terminal_or_when_turned_off(blobs,
     assert pipe.getvalue() == "" and terminal.getvalue() == ""
 
 
-# ---- accuracy and predict ------------------------------------------------------------------------
+# ---- accuracy and predict -----------------------------------------------------------------------
 
 
 def test_accuracy_takes_the_argmax_of_several_outputs():
