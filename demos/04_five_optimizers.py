@@ -13,8 +13,17 @@ import json
 import pathlib
 
 from micrograd_plus.data import spiral_data
-from micrograd_plus.nn import MLP, SGD, Adagrad, Adam, Momentum, RMSprop, cross_entropy, fit
-from micrograd_plus.train import evaluate
+from micrograd_plus.nn import (
+    MLP,
+    SGD,
+    Adagrad,
+    Adam,
+    Momentum,
+    RMSprop,
+    cross_entropy,
+    evaluate,
+    fit,
+)
 
 # Each optimizer at NNFS chapter 10's final settings, as written in the table.
 OPTIMIZERS = {

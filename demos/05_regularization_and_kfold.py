@@ -14,8 +14,7 @@ import json
 import pathlib
 
 from micrograd_plus.data import MinMaxScaler, cross_validate, make_moons, train_val_split
-from micrograd_plus.nn import MLP, Adam, cross_entropy, fit
-from micrograd_plus.train import evaluate
+from micrograd_plus.nn import MLP, Adam, cross_entropy, evaluate, fit
 
 
 def main(

@@ -46,7 +46,7 @@ from .losses import (
     mse_loss,
 )
 from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
-from .train import accuracy, fit, predict
+from .train import accuracy, evaluate, fit, predict
 
 Seed = int | random.Random  # an int seeds a new generator; a generator is drawn from
 StateDict = dict[str, float | list[float]]
@@ -388,6 +388,7 @@ __all__ = [
     "RMSprop",
     "Adam",
     "fit",
+    "evaluate",
     "accuracy",
     "predict",
 ]

@@ -25,8 +25,8 @@ def plot_history(histories: dict[str, History], path: str | os.PathLike) -> Path
 
     Validation curves, when a history has them, are drawn dashed in the same colour.
     """
-    figure = _figure(width=11, height=4.2)
     has_accuracy = any("accuracy" in h for h in histories.values())
+    figure = _figure(width=11 if has_accuracy else 6.5, height=4.2)
     loss_axes = figure.add_subplot(1, 2 if has_accuracy else 1, 1)
     for i, (name, history) in enumerate(histories.items()):
         colour = f"C{i}"
@@ -70,6 +70,7 @@ def plot_decision_boundary(
     """
     if resolution < 2:
         raise ValueError(f"plot_decision_boundary: resolution must be at least 2, got {resolution}")
+    figure = _figure(width=6, height=5.2)  # first, so a missing matplotlib is reported at once
     xs, ys = [row[0] for row in X], [row[1] for row in X]
     x_grid = _span(min(xs), max(xs), resolution)
     y_grid = _span(min(ys), max(ys), resolution)
@@ -90,7 +91,6 @@ def plot_decision_boundary(
     ]
     from matplotlib.colors import ListedColormap
 
-    figure = _figure(width=6, height=5.2)
     axes = figure.add_subplot(1, 1, 1)
     axes.imshow(
         regions,
@@ -116,7 +116,7 @@ def plot_decision_boundary(
             color=f"C{c}",
             edgecolors="black",
             linewidths=0.4,
-            label=f"class {names[c]:+d}" if signed else f"class {names[c]}",
+            label=f"class {names[c]:+g}" if signed else f"class {names[c]}",
         )
     _label(axes, f"{title}: accuracy {sum(hits) / len(hits):.0%}", "x0", "x1")
     axes.legend(fontsize="small", loc="upper right", framealpha=0.9)
@@ -131,11 +131,11 @@ def plot_fitted_curve(
     title: str = "Fitted curve",
 ) -> Path:
     """A regression model's output against the one input feature, over the true data."""
+    figure = _figure(width=7, height=4.2)
     points = sorted(zip((row[0] for row in X), y))
     inputs = [x for x, _ in points]
     with no_grad():
         fitted = [model([x]).data for x in inputs]
-    figure = _figure(width=7, height=4.2)
     axes = figure.add_subplot(1, 1, 1)
     axes.plot(inputs, [t for _, t in points], color="C0", linewidth=3, alpha=0.5, label="data")
     axes.plot(inputs, fitted, color="C1", linewidth=1.5, label="model")

@@ -189,3 +189,48 @@ def test_predict_returns_plain_floats_without_a_graph():
     assert all(isinstance(x, float) for row in outputs for x in row) and len(outputs) == 2
     assert outputs[0] == [v.data for v in model([0.5, -0.5])]
     assert isinstance(predict(MLP(2, [1]), [[0.0, 1.0]])[0], float)
+
+
+# ---- pictures of training (micrograd_plus.plots, optional) ----------------------------------------
+
+
+def test_each_plot_writes_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    from micrograd_plus.plots import plot_decision_boundary, plot_fitted_curve, plot_history
+
+    X, y = vertical_data(5, 3, seed=0)
+    model = MLP(2, [4, 3], seed=0)
+    history = fit(
+        model,
+        X,
+        y,
+        optimizer=Adam(model.parameters(), lr=0.05),
+        epochs=3,
+        validation=(X, y),
+        progress=False,
+    )
+    X_sine, y_sine = sine_data(10)
+    written = [
+        plot_history({"Adam": history}, tmp_path / "history.png"),
+        plot_history({"mse": {"loss": [1.0, 0.5], "lr": [0.1, 0.1]}}, tmp_path / "loss.png"),
+        plot_decision_boundary(model, X, y, tmp_path / "classes.png", resolution=8),
+        plot_decision_boundary(
+            MLP(2, [1]), X, [1, -1] * 7 + [1], tmp_path / "signs.png", resolution=8
+        ),
+        plot_fitted_curve(MLP(1, [3, 1]), X_sine, y_sine, tmp_path / "sine.png"),
+    ]
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plots_without_matplotlib_say_how_to_get_it(tmp_path, monkeypatch):
+    from micrograd_plus.plots import plot_decision_boundary, plot_history
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    message = "plotting needs matplotlib: pip install 'micrograd_plus\\[plot\\]'"
+    with pytest.raises(ModuleNotFoundError, match=message):
+        plot_history({"run": {"loss": [1.0]}}, tmp_path / "history.png")
+    with pytest.raises(ModuleNotFoundError, match=message):
+        plot_decision_boundary(MLP(2, [1]), [[0.0, 0.0]], [1], tmp_path / "boundary.png")
+    assert not (tmp_path / "history.png").exists()
