@@ -1,0 +1,234 @@
+"""Pictures of training: loss curves, decision boundaries, fitted curves (PNG files).
+
+matplotlib is optional (the `plot` extra) and imported only when a plot is drawn. Figures are
+drawn on matplotlib's Agg canvas directly, without pyplot, so no window opens and the backend of
+the calling program (a notebook, say) is left alone.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .engine import no_grad
+
+MISSING = "plotting needs matplotlib: pip install 'micrograd_plus[plot]'"
+
+History = dict[str, list[float]]
+
+
+def plot_history(histories: dict[str, History], path: str | os.PathLike) -> Path:
+    """Loss (log scale) and accuracy per epoch, one line per named history, side by side.
+
+    Validation curves, when a history has them, are drawn dashed in the same colour.
+    """
+    has_accuracy = any("accuracy" in h for h in histories.values())
+    figure = _figure(width=11 if has_accuracy else 6.5, height=4.2)
+    loss_axes = figure.add_subplot(1, 2 if has_accuracy else 1, 1)
+    for i, (name, history) in enumerate(histories.items()):
+        colour = f"C{i}"
+        epochs = range(1, len(history["loss"]) + 1)
+        loss_axes.plot(epochs, history["loss"], color=colour, label=name)
+        if "val_loss" in history:
+            loss_axes.plot(epochs, history["val_loss"], "--", color=colour, label=f"{name} (val)")
+    loss_axes.set_yscale("log")
+    _plain_log_ticks(loss_axes)
+    _label(loss_axes, "Loss", "epoch", "loss (log scale)")
+    loss_axes.legend(fontsize="small")
+    if has_accuracy:
+        accuracy_axes = figure.add_subplot(1, 2, 2)
+        for i, (name, history) in enumerate(histories.items()):
+            epochs = range(1, len(history["loss"]) + 1)
+            if "accuracy" in history:
+                accuracy_axes.plot(epochs, history["accuracy"], color=f"C{i}", label=name)
+            if "val_accuracy" in history:
+                accuracy_axes.plot(
+                    epochs, history["val_accuracy"], "--", color=f"C{i}", label=f"{name} (val)"
+                )
+        accuracy_axes.set_ylim(0, 1.02)
+        accuracy_axes.yaxis.set_major_formatter(_percent())
+        _label(accuracy_axes, "Accuracy", "epoch", "accuracy")
+        accuracy_axes.legend(fontsize="small", loc="lower right")
+    return _save(figure, path)
+
+
+def plot_decision_boundary(
+    model: Callable,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    path: str | os.PathLike,
+    title: str = "Decision boundary",
+    resolution: int = 60,
+) -> Path:
+    """The class the model predicts at every point of the plane, with the data on top.
+
+    For one output per sample the class is output > 0 (a score or a logit; labels -1/+1 or 0/1);
+    for several, the argmax. Evaluates the model resolution^2 times, under no_grad.
+    """
+    if resolution < 2:
+        raise ValueError(f"plot_decision_boundary: resolution must be at least 2, got {resolution}")
+    figure = _figure(width=6, height=5.2)  # first, so a missing matplotlib is reported at once
+    xs, ys = [row[0] for row in X], [row[1] for row in X]
+    x_grid = _span(min(xs), max(xs), resolution)
+    y_grid = _span(min(ys), max(ys), resolution)
+    with no_grad():
+        grid = [[_class_scores(model([a, b])) for a in x_grid] for b in y_grid]
+        hits = [_argmax(_class_scores(model(row))) == _class(label) for row, label in zip(X, y)]
+    classes = len(grid[0][0])
+    names = {_class(label): label for label in set(y)}  # a label -1 is shown as -1, not 0
+    signed = -1 in names.values()
+
+    # Shade the winning class on a grid four times finer, with scores interpolated between the
+    # evaluated points, so the regions tile the plane with smooth edges; then draw each boundary
+    # as the zero line of a margin (class c's score minus the best other score).
+    fine = [_upsample([[s[c] for s in row] for row in grid], 4) for c in range(classes)]
+    regions = [
+        [_argmax([field[i][j] for field in fine]) for j in range(len(fine[0][0]))]
+        for i in range(len(fine[0]))
+    ]
+    from matplotlib.colors import ListedColormap
+
+    axes = figure.add_subplot(1, 1, 1)
+    axes.imshow(
+        regions,
+        extent=(x_grid[0], x_grid[-1], y_grid[0], y_grid[-1]),
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        cmap=ListedColormap([f"C{c}" for c in range(classes)]),
+        vmin=-0.5,
+        vmax=classes - 0.5,
+        alpha=0.25,
+    )
+    for c in range(classes):
+        margin = [[s[c] - max(s[:c] + s[c + 1 :]) for s in row] for row in grid]
+        if min(map(min, margin)) < 0 < max(map(max, margin)):
+            axes.contour(x_grid, y_grid, margin, levels=[0], colors="0.35", linewidths=0.8)
+    for c in sorted(names):
+        points = [row for row, label in zip(X, y) if _class(label) == c]
+        axes.scatter(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            s=18,
+            color=f"C{c}",
+            edgecolors="black",
+            linewidths=0.4,
+            label=f"class {names[c]:+g}" if signed else f"class {names[c]}",
+        )
+    _label(axes, f"{title}: accuracy {sum(hits) / len(hits):.0%}", "x0", "x1")
+    axes.legend(fontsize="small", loc="upper right", framealpha=0.9)
+    return _save(figure, path)
+
+
+def plot_fitted_curve(
+    model: Callable,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    path: str | os.PathLike,
+    title: str = "Fitted curve",
+) -> Path:
+    """A regression model's output against the one input feature, over the true data."""
+    figure = _figure(width=7, height=4.2)
+    points = sorted(zip((row[0] for row in X), y))
+    inputs = [x for x, _ in points]
+    with no_grad():
+        fitted = [model([x]).data for x in inputs]
+    axes = figure.add_subplot(1, 1, 1)
+    axes.plot(inputs, [t for _, t in points], color="C0", linewidth=3, alpha=0.5, label="data")
+    axes.plot(inputs, fitted, color="C1", linewidth=1.5, label="model")
+    _label(axes, title, "x", "y")
+    axes.legend(fontsize="small")
+    return _save(figure, path)
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+def _figure(width: float, height: float) -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ModuleNotFoundError(MISSING) from None
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _save(figure: Any, path: str | os.PathLike) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)  # a Figure made without pyplot renders with Agg
+    return path
+
+
+def _label(axes: Any, title: str, xlabel: str, ylabel: str) -> None:
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.grid(True, alpha=0.3)
+
+
+def _plain_log_ticks(axes: Any) -> None:
+    """Label a log axis 0.5, 1, 2 rather than 5x10^-1, 10^0, 2x10^0 (2 and 5 only over a few
+    decades, where the powers of ten alone would leave the axis nearly unlabelled)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    low, high = axes.get_ylim()
+    axes.yaxis.set_major_formatter(plain)
+    if math.log10(high / low) <= 3:
+        axes.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+        axes.yaxis.set_minor_formatter(plain)
+    else:
+        axes.yaxis.set_minor_formatter(NullFormatter())
+
+
+def _percent() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0, decimals=0)
+
+
+def _span(lo: float, hi: float, count: int) -> list[float]:
+    margin = 0.1 * (hi - lo) or 1.0
+    lo, hi = lo - margin, hi + margin
+    return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
+
+
+def _class_scores(output: Any) -> list[float]:
+    """One score per class: a single output s is the two-class [0, s] (class 1 when s > 0)."""
+    if isinstance(output, list):
+        return [o.data for o in output]
+    return [0.0, output.data]
+
+
+def _upsample(field: list[list[float]], factor: int) -> list[list[float]]:
+    """Bilinear interpolation of a grid of values onto a grid `factor` times finer."""
+
+    def positions(count: int) -> list[tuple[int, float]]:
+        """For each fine point along an axis: the coarse cell it is in, and how far across."""
+        cells = []
+        for k in range((count - 1) * factor + 1):
+            cell = min(k // factor, count - 2)
+            cells.append((cell, k / factor - cell))
+        return cells
+
+    rows, columns = positions(len(field)), positions(len(field[0]))
+    return [
+        [
+            (1 - u) * ((1 - t) * field[i][j] + t * field[i][j + 1])
+            + u * ((1 - t) * field[i + 1][j] + t * field[i + 1][j + 1])
+            for j, t in columns
+        ]
+        for i, u in rows
+    ]
+
+
+def _argmax(scores: list[float]) -> int:
+    return max(range(len(scores)), key=scores.__getitem__)
+
+
+def _class(label: Any) -> int:
+    """A class index; a binary label -1 counts as class 0, to match _predicted_class."""
+    return 0 if label == -1 else int(label)

@@ -1,0 +1,179 @@
+"""The training loop: fit, evaluate, predict and accuracy.
+
+One step of training is the whole story of backpropagation:
+
+    outputs = [model(x) for x in batch]                      # forward: build the graph
+    total = loss(outputs, targets) + model.regularization_loss()
+    model.zero_grad(); total.backward()                       # backward: fill every p.grad
+    optimizer.step()                                          # update: p.data from p.grad
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable, Sequence
+from numbers import Integral
+from typing import Any
+
+from tqdm import tqdm
+
+from .data import _check_pairs, batches
+from .engine import Value, no_grad
+from .losses import cross_entropy
+
+History = dict[str, list[float]]
+Metric = Callable[[Sequence, Sequence], float]
+
+
+def predict(model: Callable, X: Sequence) -> list:
+    """The model's raw outputs as floats (a float, or a list of floats, per sample).
+
+    Computed under no_grad: no graph is kept. For classes, take the argmax of each list (or the
+    sign of a single score); `accuracy` does this for you.
+    """
+    with no_grad():
+        return [_floats(model(x)) for x in X]
+
+
+def accuracy(outputs: Sequence, targets: Sequence, threshold: float = 0.0) -> float:
+    """The fraction of samples whose predicted class is the target's.
+
+    - Several outputs per sample (multi-class): the predicted class is the argmax, the target a
+      class index or a one-hot list.
+    - One output per sample (binary): the prediction is positive when output > threshold, the
+      target when it is > 0, so labels may be -1/+1 (micrograd's SVM) or 0/1. The threshold 0
+      suits scores and logits; use 0.5 for probabilities from a sigmoid.
+    """
+    _check_pairs(outputs, targets, "accuracy")
+    correct = 0
+    for output, target in zip(outputs, targets):
+        output = _floats(output)
+        if isinstance(output, list):
+            correct += _argmax(output) == _class_of(target, len(output))
+        else:
+            if target not in (-1, 0, 1):
+                raise ValueError(
+                    f"accuracy: a binary target must be -1, 0 or 1, got {target!r} "
+                    f"(for regression, pass metric=None to fit)"
+                )
+            correct += (output > threshold) == (target > 0)
+    return correct / len(outputs)
+
+
+def evaluate(
+    model: Callable,
+    X: Sequence,
+    y: Sequence,
+    *,
+    loss: Callable = cross_entropy,
+    metric: Metric | None = accuracy,
+) -> tuple[float, float | None]:
+    """(data loss, metric) on (X, y) without training and without keeping a graph."""
+    _check_pairs(X, y, "evaluate")
+    with no_grad():
+        outputs = [model(x) for x in X]
+        return loss(outputs, y).data, metric(outputs, y) if metric else None
+
+
+def fit(
+    model: Any,
+    X: Sequence,
+    y: Sequence,
+    *,
+    loss: Callable = cross_entropy,
+    optimizer: Any,
+    epochs: int,
+    batch_size: int | None = None,
+    validation: tuple[Sequence, Sequence] | None = None,
+    metric: Metric | None = accuracy,
+    seed: int = 0,
+    progress: bool = True,
+) -> History:
+    """Train `model` on (X, y) for `epochs` passes and return the history, one entry per epoch.
+
+    Each step minimizes loss(outputs, targets) + model.regularization_loss() over a batch: the
+    whole data set when batch_size is None, else mini-batches in an order shuffled every epoch by
+    random.Random(seed). The history has
+      "loss":     the mean total loss of the epoch's steps (weighted by batch size),
+      "accuracy": `metric` on the outputs of those steps (computed before each update, as NNFS),
+      "lr":       the optimizer's current_lr after the epoch,
+    and, with validation=(X_val, y_val), "val_loss" and "val_accuracy" after the epoch.
+    A tqdm progress bar shows loss and accuracy; it is silent when progress=False or when stderr
+    is not a terminal (a log file, a test run).
+    """
+    _check_pairs(X, y, "fit")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    rng = random.Random(seed)
+    history: History = {"loss": [], "lr": []}
+    if metric:
+        history["accuracy"] = []
+    if validation is not None:
+        history["val_loss"] = []
+        if metric:
+            history["val_accuracy"] = []
+
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress or not _on_terminal())
+    for _ in bar:
+        total_loss, all_outputs, all_targets = 0.0, [], []
+        for X_batch, y_batch in _epoch(X, y, batch_size, rng):
+            outputs = [model(x) for x in X_batch]
+            total = loss(outputs, y_batch) + model.regularization_loss()
+            model.zero_grad()
+            total.backward()
+            optimizer.step()
+            total_loss += total.data * len(X_batch)
+            all_outputs += [_floats(o) for o in outputs]
+            all_targets += y_batch
+        history["loss"].append(total_loss / len(X))
+        history["lr"].append(optimizer.current_lr)
+        shown = {"loss": f"{history['loss'][-1]:.4f}"}
+        if metric:
+            history["accuracy"].append(metric(all_outputs, all_targets))
+            shown["acc"] = f"{history['accuracy'][-1]:.3f}"
+        if validation is not None:
+            val_loss, val_metric = evaluate(model, *validation, loss=loss, metric=metric)
+            history["val_loss"].append(val_loss)
+            shown["val_loss"] = f"{val_loss:.4f}"
+            if metric:
+                history["val_accuracy"].append(val_metric)
+                shown["val_acc"] = f"{val_metric:.3f}"
+        bar.set_postfix(shown, refresh=False)
+    return history
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+def _epoch(X: Sequence, y: Sequence, batch_size: int | None, rng: random.Random):
+    if batch_size is None or batch_size >= len(X):
+        return [(list(X), list(y))]  # one full batch: the order cannot matter, so keep it
+    return batches(X, y, batch_size, rng)
+
+
+def _on_terminal() -> bool:
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
+def _floats(output: Any) -> Any:
+    """A Value becomes its float; a list of them a list of floats; numbers stay as they are."""
+    if isinstance(output, Value):
+        return output.data
+    if isinstance(output, (list, tuple)):
+        return [_floats(o) for o in output]
+    return output
+
+
+def _argmax(xs: list[float]) -> int:
+    return max(range(len(xs)), key=xs.__getitem__)  # the first of equal maxima, as numpy
+
+
+def _class_of(target: Any, classes: int) -> int:
+    if isinstance(target, (list, tuple)):
+        return _argmax(list(target))
+    if isinstance(target, Integral) and not isinstance(target, bool) and 0 <= target < classes:
+        return int(target)
+    raise ValueError(f"accuracy: a target must be a class index below {classes}, got {target!r}")
