@@ -7,7 +7,16 @@ PY := $(VENV)/bin/python
 .PHONY: demo test bench clean
 
 demo: $(VENV)/.demo-installed
-	$(PY) demos/01_value_basics.py
+	$(VENV)/bin/micrograd-plus notes --out out/notes
+	@echo
+	$(VENV)/bin/micrograd-plus train --dataset moons --epochs 30 --out out/train
+	@echo
+	@echo "Where to look:"
+	@echo "  out/notes/graph.svg             the notes' dense layer; every edge shows its local derivative"
+	@echo "  out/notes/path_E_to_w00.svg     the path from E to w00, whose product is dE/dw00"
+	@echo "  out/notes/backward.html         backward step by step in a browser (arrow keys step)"
+	@echo "  out/train/decision_boundary.png what the network learned; loss_curve.png how it got there"
+	@echo "More: micrograd-plus --help (in .venv/bin), and the numbered scripts in demos/."
 
 test: $(VENV)/.test-installed
 	$(PY) -m pytest -q

@@ -80,6 +80,122 @@ def cmd_notes(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- training: train, compare-optimizers ---------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .data import cross_validate
+    from .experiments import build_model, load_problem, make_optimizer, train_model
+
+    problem = load_problem(args.dataset, args.seed)
+    hidden = args.hidden or problem.hidden
+    epochs = args.epochs or problem.epochs
+    out = Path(args.out)
+    _writing(lambda: out.mkdir(parents=True, exist_ok=True), out)  # fail before training, not after
+    sizes = [*hidden, problem.classes or 1]
+    print(f"{problem.describe()}: MLP({len(problem.X[0])}, {sizes}), {args.optimizer}, {epochs} epochs")
+    if args.kfold:
+        folds = cross_validate(
+            lambda: build_model(problem, hidden, args.seed, args.l1, args.l2),
+            problem.X,
+            problem.y,
+            make_optimizer=lambda params: make_optimizer(args.optimizer, params, args.lr, args.decay),
+            epochs=epochs,
+            loss=problem.loss,
+            n_splits=args.kfold,
+            seed=args.seed,
+            metric=problem.metric,
+        )
+        print(f"{args.kfold}-fold cross-validation (scaler fitted on each fold's training part):")
+        for k, loss in enumerate(folds["loss"]):
+            score = f", accuracy {folds['accuracy'][k]:.1%}" if problem.classes else ""
+            print(f"  fold {k + 1}: validation loss {loss:.4f}{score}")
+        mean_score = f", accuracy {folds['mean_accuracy']:.1%}" if problem.classes else ""
+        print(f"  mean: validation loss {folds['mean_loss']:.4f}{mean_score}")
+    run = train_model(
+        problem,
+        args.optimizer,
+        hidden=hidden,
+        epochs=epochs,
+        lr=args.lr,
+        decay=args.decay,
+        l1=args.l1,
+        l2=args.l2,
+        seed=args.seed,
+    )
+    scores = run.scores(problem)
+    for part, prefix in (("training", ""), ("validation", "val_")):
+        score = f", accuracy {scores[prefix + 'accuracy']:.1%}" if problem.classes else ""
+        print(f"{part}: loss {scores[prefix + 'loss']:.4f}{score}")
+    model_file = out / "model.json"
+    _writing(lambda: run.model.save(model_file), out)
+    print(f"wrote {model_file}: the trained weights as JSON")
+    _plot_run(problem, run, out)
+    return 0
+
+
+def _plot_run(problem, run, out: Path) -> None:
+    try:
+        from .plots import plot_decision_boundary, plot_fitted_curve, plot_history
+    except ModuleNotFoundError as error:
+        print(f"no plots: {error}")
+        return
+    try:
+        curve = _writing(lambda: plot_history({problem.name: run.history}, out / "loss_curve.png"), out)
+        shown = "loss and accuracy" if problem.classes else "loss"
+        print(f"wrote {curve}: {shown} per epoch (validation dashed)")
+        title = f"{problem.name}, training data scaled to [-1, 1]"
+        if problem.classes:
+            picture = plot_decision_boundary(run.model, run.X_train, run.y_train, out / "decision_boundary.png", title=title)
+            print(f"wrote {picture}: the class the model predicts everywhere")
+        else:
+            picture = plot_fitted_curve(run.model, run.X_train, run.y_train, out / "fitted_curve.png", title=title)
+            print(f"wrote {picture}: the model's curve over the data")
+    except ModuleNotFoundError as error:  # matplotlib itself is imported on first use
+        print(f"no plots: {error}")
+
+
+def cmd_compare_optimizers(args: argparse.Namespace) -> int:
+    from .experiments import compare_optimizers, load_problem
+
+    problem = load_problem(args.dataset, args.seed)
+    out = Path(args.out)
+    _writing(lambda: out.mkdir(parents=True, exist_ok=True), out)
+    histories, table = compare_optimizers(problem, hidden=args.hidden, epochs=args.epochs, seed=args.seed)
+    print(f"five optimizers on {problem.describe()}, the same weights, split and epochs:\n\n{table}\n")
+    table_file = out / "optimizers.md"
+    _writing(lambda: table_file.write_text(table + "\n"), out)
+    print(f"wrote {table_file}")
+    try:
+        from .plots import plot_history
+
+        print(f"wrote {_writing(lambda: plot_history(histories, out / 'loss_curves.png'), out)}")
+    except ModuleNotFoundError as error:
+        print(f"no plot: {error}")
+    return 0
+
+
+def _hidden_sizes(text: str) -> tuple[int, ...]:
+    """`--hidden 16,16` -> (16, 16)"""
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of layer sizes such as 16,16") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: every layer needs at least one neuron")
+    return sizes
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
 def _writing(action: Callable, where: str | Path):
     """Run a step that renders and writes files; a missing renderer or an unwritable path
     becomes a one-line error."""
@@ -149,6 +265,37 @@ def build_parser() -> argparse.ArgumentParser:
         "micrograd-plus gradcheck 'sigmoid(x) * log(y)' x=0.3 y=2",
     )
     expression_arguments(check)
+
+    from .experiments import DATASETS, OPTIMIZERS  # the choices the training commands offer
+
+    def training_arguments(sub: argparse.ArgumentParser, out: str) -> None:
+        sub.add_argument("--dataset", choices=list(DATASETS), default="moons", help="default: moons")
+        sub.add_argument("--epochs", type=_positive_int, help="default: chosen per dataset")
+        sub.add_argument("--hidden", type=_hidden_sizes, metavar="SIZES", help="hidden layer sizes, e.g. 16,16")
+        sub.add_argument("--seed", type=int, default=0, help="seeds the data, weights and split (default 0)")
+        sub.add_argument("--out", default=out, help=f"folder for the results (default: {out})")
+
+    train = command(
+        "train",
+        cmd_train,
+        "train an MLP with a progress bar; write the loss curve, a decision-boundary plot and the model",
+        "micrograd-plus train --dataset spiral --optimizer adam --epochs 100 --l2 5e-4 --kfold 3",
+    )
+    training_arguments(train, "out/train")
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
+    train.add_argument("--lr", type=float, help="learning rate (default: the NNFS setting for the optimizer)")
+    train.add_argument("--decay", type=float, help="learning-rate decay: lr / (1 + decay * step)")
+    train.add_argument("--l1", type=float, default=0.0, help="L1 penalty on every layer's weights")
+    train.add_argument("--l2", type=float, default=0.0, help="L2 penalty on every layer's weights")
+    train.add_argument("--kfold", type=_positive_int, metavar="K", help="first report K-fold cross-validation")
+
+    compare = command(
+        "compare-optimizers",
+        cmd_compare_optimizers,
+        "the five optimizers on the same problem: one table and one plot of the loss curves",
+        "micrograd-plus compare-optimizers --dataset spiral --epochs 100",
+    )
+    training_arguments(compare, "out/compare")
     return parser
 
 

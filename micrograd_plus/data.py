@@ -256,18 +256,22 @@ def cross_validate(
     seed: int = 0,
     scale: bool = True,
     batch_size: int | None = None,
+    metric: Callable[[Sequence, Sequence], float] | None | str = "accuracy",
 ) -> dict[str, Any]:
     """Train a fresh model on k - 1 folds and validate it on the remaining one, for each fold.
 
     `build_model()` makes a new model; `make_optimizer(params)` its optimizer. With `scale`, a
     MinMaxScaler is fitted on each fold's training part only and applied to its validation part.
-    Returns {"accuracy": [per fold], "loss": [per fold], "mean_accuracy": ..., "mean_loss": ...}.
+    `metric` scores each validation fold ("accuracy" by default; None for regression).
+    Returns {"accuracy": [per fold], "loss": [per fold], "mean_accuracy": ..., "mean_loss": ...};
+    without a metric the accuracies are None.
     """
     # train.py batches with this module, so it is imported when first needed, not at the top.
     from .losses import cross_entropy
-    from .train import evaluate, fit
+    from .train import accuracy, evaluate, fit
 
     loss = cross_entropy if loss is None else loss
+    metric = accuracy if metric == "accuracy" else metric
     _check_pairs(X, y, "cross_validate")
     folds = KFold(n_splits, shuffle=shuffle, seed=seed if shuffle else None)
     accuracies, losses = [], []
@@ -285,16 +289,17 @@ def cross_validate(
             optimizer=make_optimizer(model.parameters()),
             epochs=epochs,
             batch_size=batch_size,
+            metric=metric,
             seed=seed,
             progress=False,
         )
-        val_loss, val_accuracy = evaluate(model, X_val, [y[i] for i in val], loss=loss)
+        val_loss, val_accuracy = evaluate(model, X_val, [y[i] for i in val], loss=loss, metric=metric)
         losses.append(val_loss)
         accuracies.append(val_accuracy)
     return {
         "accuracy": accuracies,
         "loss": losses,
-        "mean_accuracy": sum(accuracies) / len(accuracies),
+        "mean_accuracy": sum(accuracies) / len(accuracies) if metric else None,
         "mean_loss": sum(losses) / len(losses),
     }
 

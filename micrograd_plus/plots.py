@@ -167,6 +167,10 @@ def _label(axes: Any, title: str, xlabel: str, ylabel: str) -> None:
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.grid(True, alpha=0.3)
+    if xlabel == "epoch":  # epochs are whole: no tick at 2.5
+        from matplotlib.ticker import MaxNLocator
+
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _plain_log_ticks(axes: Any) -> None:

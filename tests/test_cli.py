@@ -26,7 +26,7 @@ def test_python_dash_m_prints_help():
 
 
 def test_every_subcommand_help_has_an_example(capsys):
-    for command in ["notes", "graph", "explain", "gradcheck"]:
+    for command in ["notes", "graph", "explain", "gradcheck", "train", "compare-optimizers"]:
         with pytest.raises(SystemExit) as exit_:
             main([command, "--help"])
         assert exit_.value.code == 0
@@ -125,3 +125,74 @@ def test_a_missing_renderer_is_a_short_message_saying_how_to_get_one(capsys, tmp
     assert err.startswith("micrograd-plus graph: error: MICROGRAD_PLUS_DOT is set to")
     assert "pip install graphviz-pure" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) <= 6  # the problem, then the fixes
+
+
+def test_train_reports_kfold_and_final_scores_and_writes_model_and_plots(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    status, printed, _ = run(
+        capsys, "train", "--dataset", "vertical", "--epochs", "3", "--hidden", "4", "--kfold", "3", "--out", str(tmp_path)
+    )
+    assert status == 0
+    lines = printed.splitlines()
+    assert lines[0] == "vertical (150 samples, 3 classes): MLP(2, [4, 3]), adam, 3 epochs"
+    assert [line.split(":")[0].strip() for line in lines[2:6]] == ["fold 1", "fold 2", "fold 3", "mean"]
+    assert lines[6].startswith("training: loss ") and lines[7].startswith("validation: loss ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decision_boundary.png", "loss_curve.png", "model.json"]
+    from micrograd_plus.nn import MLP
+
+    MLP(2, [4, 3]).load(tmp_path / "model.json")  # the saved model loads into the same shape
+
+
+def test_train_on_sine_is_regression_with_a_fitted_curve(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    status, printed, _ = run(capsys, "train", "--dataset", "sine", "--epochs", "2", "--hidden", "4", "--out", str(tmp_path))
+    assert status == 0
+    assert "accuracy" not in printed
+    assert (tmp_path / "fitted_curve.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_train_without_matplotlib_still_trains_and_says_how_to_get_plots(capsys, tmp_path, monkeypatch):
+    for name in [name for name in sys.modules if name.split(".")[0] == "matplotlib"] + ["matplotlib"]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if matplotlib were not installed
+    status, printed, _ = run(capsys, "train", "--dataset", "vertical", "--epochs", "1", "--out", str(tmp_path))
+    assert status == 0
+    assert "no plots: plotting needs matplotlib: pip install 'micrograd_plus[plot]'" in printed
+    assert (tmp_path / "model.json").exists()
+
+
+def test_compare_optimizers_writes_one_table_row_per_optimizer(capsys, tmp_path):
+    status, printed, _ = run(capsys, "compare-optimizers", "--dataset", "vertical", "--epochs", "2", "--hidden", "4", "--out", str(tmp_path))
+    assert status == 0
+    table = (tmp_path / "optimizers.md").read_text()
+    names = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    assert names == ["SGD", "Momentum", "Adagrad", "RMSprop", "Adam"]
+    assert table.strip() in printed
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--lr", "-1"], "Adam: lr must be >= 0, got -1.0"),
+        (["train", "--out", "/proc/forbidden"], "cannot write /proc/forbidden"),
+    ],
+)
+def test_training_mistakes_are_one_clear_message(capsys, argv, message):
+    status, _, err = run(capsys, *argv, "--epochs", "1", "--dataset", "vertical")
+    assert status == 2
+    assert err.startswith(f"micrograd-plus train: error: {message}")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--dataset", "nope"], "invalid choice: 'nope'"),
+        (["--epochs", "0"], "'0' must be at least 1"),
+        (["--hidden", "16,x"], "'16,x' is not a list of layer sizes such as 16,16"),
+        (["--optimizer", "foo"], "invalid choice: 'foo'"),
+    ],
+)
+def test_bad_training_options_are_usage_errors(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", *argv])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
