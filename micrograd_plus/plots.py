@@ -21,37 +21,34 @@ History = dict[str, list[float]]
 
 
 def plot_history(histories: dict[str, History], path: str | os.PathLike) -> Path:
-    """Loss (log scale) and accuracy per epoch, one line per named history, side by side.
+    """Loss (log scale) and accuracy per epoch, one colour per named history, side by side.
 
-    Validation curves, when a history has them, are drawn dashed in the same colour.
+    Validation curves, when a history has them, are drawn dashed and lighter in the same colour.
+    One legend beside the panels serves both, so no curve hides behind it.
     """
     has_accuracy = any("accuracy" in h for h in histories.values())
-    figure = _figure(width=11 if has_accuracy else 6.5, height=4.2)
-    loss_axes = figure.add_subplot(1, 2 if has_accuracy else 1, 1)
-    for i, (name, history) in enumerate(histories.items()):
-        colour = f"C{i}"
-        epochs = range(1, len(history["loss"]) + 1)
-        loss_axes.plot(epochs, history["loss"], color=colour, label=name)
-        if "val_loss" in history:
-            loss_axes.plot(epochs, history["val_loss"], "--", color=colour, label=f"{name} (val)")
+    figure = _figure(width=12.5 if has_accuracy else 8, height=4.2)
+    panels = [("loss", figure.add_subplot(1, 2 if has_accuracy else 1, 1))]
+    if has_accuracy:
+        panels.append(("accuracy", figure.add_subplot(1, 2, 2)))
+    for key, axes in panels:
+        for i, (name, history) in enumerate(histories.items()):
+            epochs = range(1, len(history["loss"]) + 1)
+            if key in history:
+                axes.plot(epochs, history[key], color=f"C{i}", label=name)
+            if f"val_{key}" in history:
+                axes.plot(epochs, history[f"val_{key}"], "--", color=f"C{i}", alpha=0.55,
+                          linewidth=1.1, label=f"{name} (validation)")
+    loss_axes = panels[0][1]
     loss_axes.set_yscale("log")
     _plain_log_ticks(loss_axes)
     _label(loss_axes, "Loss", "epoch", "loss (log scale)")
-    loss_axes.legend(fontsize="small")
     if has_accuracy:
-        accuracy_axes = figure.add_subplot(1, 2, 2)
-        for i, (name, history) in enumerate(histories.items()):
-            epochs = range(1, len(history["loss"]) + 1)
-            if "accuracy" in history:
-                accuracy_axes.plot(epochs, history["accuracy"], color=f"C{i}", label=name)
-            if "val_accuracy" in history:
-                accuracy_axes.plot(
-                    epochs, history["val_accuracy"], "--", color=f"C{i}", label=f"{name} (val)"
-                )
+        accuracy_axes = panels[1][1]
         accuracy_axes.set_ylim(0, 1.02)
         accuracy_axes.yaxis.set_major_formatter(_percent())
         _label(accuracy_axes, "Accuracy", "epoch", "accuracy")
-        accuracy_axes.legend(fontsize="small", loc="lower right")
+    figure.legend(*loss_axes.get_legend_handles_labels(), loc="outside right center", fontsize="small")
     return _save(figure, path)
 
 
