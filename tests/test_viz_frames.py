@@ -12,7 +12,7 @@ from micrograd_plus.viz.style import CURRENT
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def lecture_expression():
+def lecture_expression_using_a_twice():
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     c, f = Value(10.0, label="c"), Value(-2.0, label="f")
     e = a * b
@@ -46,7 +46,7 @@ def geometry(frame):
 
 
 def test_one_frame_per_result_node_plus_the_seed_each_well_formed():
-    frames = backward_frames(lecture_expression())
+    frames = backward_frames(lecture_expression_using_a_twice())
     assert len(frames) == 4 + 1  # four operations, then the seed frame first
     for frame in frames:
         ET.fromstring(frame)
@@ -63,7 +63,7 @@ def test_every_frame_keeps_every_node_in_the_same_place():
 
 
 def test_grads_appear_step_by_step_and_unknown_ones_show_a_question_mark():
-    frames = backward_frames(lecture_expression())
+    frames = backward_frames(lecture_expression_using_a_twice())
     seed, middle, last = node_texts(frames[0]), node_texts(frames[2]), node_texts(frames[-1])
     assert seed["v7"][-1] == "grad 1.0"  # the root, L: d L / d L = 1
     assert seed["v0"][-1] == "grad ? = ? + ?"  # a: two uses, nothing arrived yet
@@ -74,7 +74,7 @@ def test_grads_appear_step_by_step_and_unknown_ones_show_a_question_mark():
 
 
 def test_the_current_node_is_ringed_and_its_edges_coloured():
-    frames = backward_frames(lecture_expression())
+    frames = backward_frames(lecture_expression_using_a_twice())
     root = ET.fromstring(frames[1])  # step 1 processes L
     ringed = [g.get("id") for g in root.iter(f"{SVG}g")
               if any(p.get("stroke") == CURRENT for p in g.iter(f"{SVG}polygon"))
@@ -93,7 +93,7 @@ def test_the_current_node_is_ringed_and_its_edges_coloured():
 
 
 def test_frames_compute_grads_afresh_and_leave_grad_untouched():
-    L = lecture_expression()
+    L = lecture_expression_using_a_twice()
     L.backward()
     L.backward()  # stale: the leaves now hold twice their gradient
     a = L._children[1]
@@ -111,7 +111,7 @@ def test_too_many_steps_are_refused_with_the_way_out():
 
 
 def test_the_html_stepper_is_self_contained(tmp_path):
-    page = save_frames(lecture_expression(), tmp_path / "steps.html").read_text(encoding="utf-8")
+    page = save_frames(lecture_expression_using_a_twice(), tmp_path / "steps.html").read_text(encoding="utf-8")
     assert page.count('<template class="frame">') == 5
     assert 'id="previous"' in page and 'id="next"' in page
     assert "ArrowLeft" in page and "ArrowRight" in page
@@ -122,14 +122,14 @@ def test_the_html_stepper_is_self_contained(tmp_path):
 
 
 def test_any_other_path_gets_a_folder_of_numbered_svgs(tmp_path):
-    folder = save_frames(lecture_expression(), tmp_path / "frames")
+    folder = save_frames(lecture_expression_using_a_twice(), tmp_path / "frames")
     names = sorted(p.name for p in folder.iterdir())
     assert names == [f"frame_{k}.svg" for k in range(5)]
     ET.parse(folder / "frame_4.svg")
 
 
 def test_explain_tells_each_step_with_local_derivative_and_contribution():
-    text = explain(lecture_expression())
+    text = explain(lecture_expression_using_a_twice())
     assert text.splitlines()[1] == "step 0: seed L.grad = 1 (∂L/∂L = 1)"
     assert ("step 4: e.grad = -2.0; to a through *: local ∂e/∂a = b = -3.0,"
             " contribution -3.0 × -2.0 = 6.0 (a.grad = 1.0 + 6.0 = 7.0, complete)") in text
@@ -139,7 +139,7 @@ def test_explain_tells_each_step_with_local_derivative_and_contribution():
 
 
 def test_explain_reads_no_grad_and_writes_none():
-    L = lecture_expression()
+    L = lecture_expression_using_a_twice()
     a = L._children[1]
     a.grad = 100.0  # a leftover that must neither show nor change
     assert "  a.grad = 7.0 = 1.0 + 6.0" in explain(L)
