@@ -213,11 +213,14 @@ class Value:
 
 def _d_power_d_base(out: Operand, x: Operand, y: Operand) -> Operand:
     """d/dx x**y = y * x**(y - 1)"""
-    if _data(y) == 0:
-        return 0.0  # x**0 is the constant 1, even at x = 0 where x**-1 does not exist
+    if type(y) is float and y == 0:
+        # x**0 is the constant 1, even at x = 0 where x**-1 does not exist. Only for a number:
+        # a Value exponent that is 0 now must stay in the formula, or d/dy of this is lost.
+        return 0.0
     if _data(x) == 0 and _data(y) < 1:
+        also = " (that is sqrt x)" if _data(y) == 0.5 else ""
         raise ZeroDivisionError(
-            f"pow backward: the derivative of x ** {_data(y)!r} is infinite at x = 0"
+            f"pow backward: the derivative of x ** {_data(y)!r}{also} is infinite at x = 0"
         )
     return y * x ** (y - 1.0)
 
@@ -229,7 +232,8 @@ def _d_power_d_exponent(out: Operand, x: Operand, y: Operand) -> Operand:
     if _data(x) < 0:
         raise ValueError(
             f"pow backward: the derivative with respect to the exponent needs a base > 0, "
-            f"got {_data(x)!r} (x ** y has no real value for non-integer y there)"
+            f"got {_data(x)!r}: for a negative base x ** y has no real value at the non-integer "
+            f"exponents around y = {_data(y)!r} (use a plain number as the exponent if it is fixed)"
         )
     return out * _log(x)
 

@@ -18,6 +18,7 @@ input is flagged as a kink in the report and not counted as a failure.
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -197,12 +198,21 @@ def _is_kink(
     atol: float,
     rtol: float,
 ) -> bool:
-    """One-sided slopes that disagree, by an amount that does not shrink ~10x when eps does."""
+    """One-sided slopes that disagree, by an amount that does not shrink ~10x when eps does.
+
+    A gap within reach of rounding error says nothing: f(x + h) - f(x) carries an error of a few
+    ulps of f, which one-sided slopes divide by h, so a large f (or a tiny h) makes noise that
+    would otherwise pass for a kink and hide a wrong derivative.
+    """
     forward, backward = (plus - f0) / eps, (f0 - minus) / eps
     gap = forward - backward
     if abs(gap) <= atol + rtol * max(abs(forward), abs(backward)):
         return False
+    biggest = max(abs(f0), abs(plus), abs(minus), abs(plus_tenth), abs(minus_tenth))
+    rounding = 8 * sys.float_info.epsilon * biggest / (eps / 10)  # the noise at the smaller step
     small_gap = (plus_tenth - f0) / (eps / 10) - (f0 - minus_tenth) / (eps / 10)
+    if min(abs(gap), abs(small_gap)) <= 10 * rounding:
+        return False
     shrink = small_gap / gap
     return not 0.05 <= shrink <= 0.2  # a smooth curve gives 0.1 (the gap is eps * f'')
 

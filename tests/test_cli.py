@@ -107,7 +107,7 @@ def test_notes_prints_the_derivation_and_writes_the_pictures(capsys, tmp_path):
         (["graph", "x*x", "x=2", "--highlight", "q"], "--highlight q: not a name in the expression"),
         (["graph", "x*x", "x=2", "--out", "/nonexistent/dir/g.svg"], "cannot write /nonexistent/dir/g.svg: No such file or directory"),
         (["explain", "sqrt(x)", "x=-1"], "sqrt: input must be >= 0, got -1.0"),
-        (["explain", "x**0.5", "x=0"], "pow backward: the derivative of x ** 0.5 is infinite at x = 0"),
+        (["explain", "x**0.5", "x=0"], "pow backward: the derivative of x ** 0.5 (that is sqrt x) is infinite at x = 0"),
         (["notes", "--out", "/proc/forbidden"], "cannot write /proc/forbidden"),
     ],
 )

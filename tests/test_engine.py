@@ -423,7 +423,7 @@ def test_lecture_style_graph_trace_reads_prev_and_op():
         (lambda: Value(0.0) ** -0.5, ZeroDivisionError, r"pow: 0.0 cannot be raised to a negative power"),
         (lambda: Value(1000.0).exp(), OverflowError, r"exp: 1000.0 exceeds the float range"),
         (lambda: Value(10.0) ** 400, OverflowError, r"pow: 10.0 \*\* 400.0 exceeds the float range"),
-        (lambda: Value(0.0).sqrt().backward(), ZeroDivisionError, r"pow backward: the derivative of x \*\* 0.5 is infinite at x = 0"),
+        (lambda: Value(0.0).sqrt().backward(), ZeroDivisionError, r"pow backward: the derivative of x \*\* 0.5 \(that is sqrt x\) is infinite at x = 0"),
         (lambda: (Value(-2.0) ** Value(2.0)).backward(), ValueError, r"pow backward: the derivative with respect to the exponent needs a base > 0, got -2.0"),
     ],
 )
@@ -445,3 +445,11 @@ def test_zero_to_a_non_negative_power_has_pytorchs_derivatives():
         x = Value(0.0)
         (x**exponent).backward()
         assert x.grad == derivative
+
+
+def test_mixed_second_derivative_of_power_survives_a_zero_exponent():
+    # f = x**y: d2f/dy dx = x**(y-1) (1 + y ln x), which is 1/x = 0.5 at (2, 0)
+    x, y = Value(2.0), Value(0.0)
+    dfdx, _ = grad(x**y, [x, y], create_graph=True)
+    assert grad(dfdx, [x, y]) == [0.0, 0.5]
+    gradgradcheck(lambda x, y: x**y, [2.0, 0.0])

@@ -90,3 +90,11 @@ def test_gradgradcheck_catches_a_rule_that_is_right_only_to_first_order(monkeypa
     gradcheck(lambda x: x.tanh(), [0.4])
     with pytest.raises(GradcheckError, match="gradgradcheck failed"):
         gradgradcheck(lambda x: x.tanh(), [0.4])
+
+
+def test_rounding_noise_on_a_large_function_is_not_mistaken_for_a_kink():
+    # detach() hides one of the two uses of x, so the analytic derivative is x, not 2x; the
+    # large constant makes one-sided slopes noisy, which must not excuse the mismatch as a kink.
+    report = gradcheck(lambda x: x.detach() * x + 1e8, [0.3], raise_exception=False)
+    assert not report.ok
+    assert not report.rows[0].kink
