@@ -128,15 +128,22 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
     return values
 
 
+# How a refused operator is written, so the message can say which one it was.
+_SYMBOLS: dict[type[ast.AST], str] = {
+    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.UAdd: "unary +", ast.Not: "not",
+    ast.Invert: "~",
+}
+
+
 def _check(node: ast.AST, text: str, called: set[int]) -> None:
     allowed = (ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.Call, ast.UnaryOp, ast.USub)
     allowed += tuple(_OPERATORS)
-    if isinstance(node, ast.Constant) and (
-        isinstance(node.value, bool) or not isinstance(node.value, (int, float))
-    ):
-        raise ExpressionError(_pointing_at(node, text, f"{node.value!r} is not a real number"))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # else the callee is refused itself
-        function = node.func.id
+    if isinstance(node, ast.Constant):
+        _check_number(node, text)
+    # A callee that is refused in itself (a lambda, an attribute) gets its own message below.
+    if isinstance(node, ast.Call) and isinstance(node.func, allowed):
+        function = node.func.id if isinstance(node.func, ast.Name) else None
         if function not in FUNCTIONS:
             known = " ".join(FUNCTIONS)
             raise ExpressionError(_pointing_at(node.func, text, f"only these functions can be called: {known}"))
@@ -144,9 +151,25 @@ def _check(node: ast.AST, text: str, called: set[int]) -> None:
             raise ExpressionError(_pointing_at(node, text, f"{function} takes exactly one argument"))
     if isinstance(node, ast.Name) and node.id in FUNCTIONS and id(node) not in called:
         raise ExpressionError(_pointing_at(node, text, f"{node.id} is a function: call it, as in {node.id}(x)"))
+    # An operator node has no position of its own, so a refused one is shown on its whole operation.
+    operator = getattr(node, "op", None)
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)) and not isinstance(operator, allowed):
+        symbol = _SYMBOLS.get(type(operator), type(operator).__name__)
+        raise ExpressionError(_pointing_at(node, text, f"the operator {symbol} is not allowed (only + - * / ** and unary -)"))
     if not isinstance(node, allowed):
         what = _DESCRIPTIONS.get(type(node), type(node).__name__)
         raise ExpressionError(_pointing_at(node, text, f"{what} not allowed"))
+
+
+def _check_number(node: ast.Constant, text: str) -> None:
+    if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        raise ExpressionError(_pointing_at(node, text, f"{node.value!r} is not a real number"))
+    try:
+        finite = math.isfinite(float(node.value))
+    except OverflowError:  # an integer literal beyond the float range
+        finite = False
+    if not finite:
+        raise ExpressionError(_pointing_at(node, text, "this number is beyond the float range"))
 
 
 LONGEST_LABEL = 24  # a longer sub-expression is left unnamed: the drawing names it v1, v2, ...
@@ -161,7 +184,12 @@ def _build(node: ast.expr, leaves: Mapping[str, Value]) -> Value | float:
     if isinstance(node, ast.UnaryOp):
         result = -_build(node.operand, leaves)
     elif isinstance(node, ast.BinOp):
-        result = _OPERATORS[type(node.op)](_build(node.left, leaves), _build(node.right, leaves))
+        left, right = _build(node.left, leaves), _build(node.right, leaves)
+        if not isinstance(left, Value) and not isinstance(right, Value):
+            # Two constants: still computed by the engine, for its checks and error messages
+            # (1/0, (-8) ** (1/3), 10 ** 400), and the result stays a constant.
+            return _OPERATORS[type(node.op)](Value(left), right).data
+        result = _OPERATORS[type(node.op)](left, right)
     else:
         assert isinstance(node, ast.Call)  # parse() let nothing else through
         argument = _build(node.args[0], leaves)

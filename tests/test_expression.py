@@ -52,7 +52,13 @@ def test_build_uses_the_leaves_it_is_given():
         ("exp(x, 2)", "exp takes exactly one argument", "^^^^^^^^^"),
         ("exp + x", "exp is a function: call it, as in exp(x)", "^^^"),
         ("x +", "this is not valid arithmetic", None),
-        ("x // 2", "FloorDiv not allowed", None),
+        ("x // 2", "the operator // is not allowed", "^^^^^^"),
+        ("x + y % 2", "the operator % is not allowed", "    ^^^^^"),
+        ("x + y ** -+2", "the operator unary + is not allowed", None),
+        ("tanh(x)(2)", "only these functions can be called", "^^^^^^^"),
+        ("2(x)", "only these functions can be called", "^"),
+        ("x * 1e400", "this number is beyond the float range", "    ^^^^^"),
+        ("x * " + "9" * 400, "this number is beyond the float range", None),
     ],
 )
 def test_anything_outside_the_allow_list_is_rejected_with_a_pointer(text, message, caret):
@@ -62,7 +68,7 @@ def test_anything_outside_the_allow_list_is_rejected_with_a_pointer(text, messag
     assert lines[0].startswith(message)
     assert lines[1].strip() == text
     if caret is not None:
-        assert lines[2].strip() == caret
+        assert lines[2][2:].rstrip() == caret  # the caret sits under the offending part
 
 
 def test_values_must_match_the_names():
@@ -99,3 +105,16 @@ def test_each_sub_expression_is_labelled_with_its_text():
     labels = {node.label for node in topological_order(root)}
     assert {"x * w", "x * w + b", "tanh(x * w + b)", "x / w", "x", "w", "b"} <= labels
     assert root.label == "f"  # the whole text is too long to be a readable name
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        ("x + 1/0", ZeroDivisionError, r"div: division by zero \(1.0 / 0.0\)"),
+        ("x + (-8)**(1/3)", ValueError, "pow: negative base -8.0 with non-integer exponent"),
+        ("x * 10**400", OverflowError, r"pow: 10.0 \*\* 400.0 exceeds the float range"),
+    ],
+)
+def test_arithmetic_on_constants_gets_the_engines_checks(text, error, message):
+    with pytest.raises(error, match=message):
+        parse(text).evaluate({"x": 1.0})
