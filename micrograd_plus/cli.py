@@ -7,6 +7,8 @@ stderr and exit status 2, with no traceback.
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,6 +39,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     expression, root, leaves = _evaluate(args)
     if args.highlight is not None and args.highlight not in leaves:
         raise CommandError(f"--highlight {args.highlight}: not a name in the expression")
+    if args.highlight is not None and args.out is None:
+        raise CommandError("--highlight changes the drawing: add --out FILE to write it")
     if args.out is not None and Path(args.out).suffix.lower() not in (".svg", ".png", ".dot"):
         raise CommandError(f"--out {args.out}: the name must end in .svg, .png or .dot")
     root.backward()
@@ -60,11 +64,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     expression, _, leaves = _evaluate(args)  # reports unknown names and domain errors first
-    report = gradcheck(
-        lambda *xs: expression.build(dict(zip(leaves, xs))),
-        list(leaves.values()),  # labelled leaves, so the report's rows carry the names
-        raise_exception=False,
-    )
+    try:
+        report = gradcheck(
+            lambda *xs: expression.build(dict(zip(leaves, xs))),
+            list(leaves.values()),  # labelled leaves, so the report's rows carry the names
+            eps=args.eps,
+            raise_exception=False,
+        )
+    except (ArithmeticError, ValueError) as error:  # only the nudged points can fail here
+        raise CommandError(
+            f"{error}: gradcheck evaluates each value nudged by ±eps = {args.eps:g}, which leaves "
+            f"the function's domain here; pass a smaller --eps or move the point"
+        ) from None
     print(report)
     return 0 if report.ok else EXIT_MISMATCH
 
@@ -84,16 +95,44 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .data import cross_validate
-    from .experiments import build_model, load_problem, make_optimizer, train_model
+    from .experiments import layer_sizes, load_problem
 
     problem = load_problem(args.dataset, args.seed)
     hidden = args.hidden or problem.hidden
     epochs = args.epochs or problem.epochs
     out = Path(args.out)
     _writing(lambda: out.mkdir(parents=True, exist_ok=True), out)  # fail before training, not after
-    sizes = [*hidden, problem.classes or 1]
-    print(f"{problem.describe()}: MLP({len(problem.X[0])}, {sizes}), {args.optimizer}, {epochs} epochs")
+    if args.kfold is not None and not 2 <= args.kfold <= len(problem.X):
+        raise CommandError(f"--kfold {args.kfold}: needs 2 to {len(problem.X)} folds for {len(problem.X)} samples")
+    model = f"MLP({len(problem.X[0])}, {layer_sizes(problem, hidden)})"
+    print(f"{problem.describe()}: {model}, {args.optimizer}, {epochs} epochs")
+    try:
+        run = _train_and_validate(problem, args, hidden, epochs)
+    except FloatingPointError as error:  # fit's own report of a loss gone to nan or inf
+        raise CommandError(str(error)) from None
+    except ArithmeticError as error:  # an operation overflowed on the way there
+        raise CommandError(f"{error} (training diverged? try a smaller --lr)") from None
+    scores = run.scores(problem)
+    if not all(math.isfinite(score) for score in scores.values() if score is not None):
+        # the weights are finite but so large that the model's outputs overflow
+        raise CommandError(f"the trained model's loss is {scores['loss']}: training diverged; try a smaller --lr")
+    for part, prefix in (("training", ""), ("validation", "val_")):
+        score = f", accuracy {scores[prefix + 'accuracy']:.1%}" if problem.classes else ""
+        print(f"{part}: loss {scores[prefix + 'loss']:.4f}{score}")
+    model_file, scaler_file = out / "model.json", out / "scaler.json"
+    _writing(lambda: run.model.save(model_file), out)
+    scaling = {"feature_range": run.scaler.feature_range, "data_min": run.scaler.data_min_, "data_max": run.scaler.data_max_}
+    _writing(lambda: scaler_file.write_text(json.dumps(scaling, indent=1) + "\n"), out)
+    print(f"wrote {model_file}: the trained weights as JSON, for inputs scaled as {scaler_file} says")
+    _plot_run(problem, run, out)
+    return 0
+
+
+def _train_and_validate(problem, args: argparse.Namespace, hidden, epochs: int):
+    """Cross-validate first when --kfold asks, then train on the training part; return the run."""
+    from .data import cross_validate
+    from .experiments import build_model, make_optimizer, train_model
+
     if args.kfold:
         folds = cross_validate(
             lambda: build_model(problem, hidden, args.seed, args.l1, args.l2),
@@ -112,7 +151,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"  fold {k + 1}: validation loss {loss:.4f}{score}")
         mean_score = f", accuracy {folds['mean_accuracy']:.1%}" if problem.classes else ""
         print(f"  mean: validation loss {folds['mean_loss']:.4f}{mean_score}")
-    run = train_model(
+    return train_model(
         problem,
         args.optimizer,
         hidden=hidden,
@@ -123,15 +162,6 @@ def cmd_train(args: argparse.Namespace) -> int:
         l2=args.l2,
         seed=args.seed,
     )
-    scores = run.scores(problem)
-    for part, prefix in (("training", ""), ("validation", "val_")):
-        score = f", accuracy {scores[prefix + 'accuracy']:.1%}" if problem.classes else ""
-        print(f"{part}: loss {scores[prefix + 'loss']:.4f}{score}")
-    model_file = out / "model.json"
-    _writing(lambda: run.model.save(model_file), out)
-    print(f"wrote {model_file}: the trained weights as JSON")
-    _plot_run(problem, run, out)
-    return 0
 
 
 def _plot_run(problem, run, out: Path) -> None:
@@ -186,6 +216,23 @@ def _hidden_sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _non_negative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be > 0")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -199,12 +246,12 @@ def _positive_int(text: str) -> int:
 def _writing(action: Callable, where: str | Path):
     """Run a step that renders and writes files; a missing renderer or an unwritable path
     becomes a one-line error."""
-    from .viz import RendererNotFound
+    from .viz import RenderError, RendererNotFound
 
     try:
         return action()
-    except RendererNotFound as error:
-        raise CommandError(str(error)) from None  # its second line says how to get one
+    except (RendererNotFound, RenderError) as error:
+        raise CommandError(str(error)) from None  # it says what went wrong and how to fix it
     except OSError as error:
         raise CommandError(f"cannot write {error.filename or where}: {error.strerror or error}") from None
 
@@ -229,7 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     def expression_arguments(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("expression", help="arithmetic: + - * / **, unary -, exp log tanh sigmoid relu abs sqrt")
+        sub.add_argument(
+            "expression",
+            help="arithmetic: + - * / **, unary -, exp log tanh sigmoid relu abs sqrt"
+            " (one that starts with - goes after --, as in: -- '-x*2' x=1)",
+        )
         sub.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for each name in the expression")
 
     notes = command(
@@ -265,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         "micrograd-plus gradcheck 'sigmoid(x) * log(y)' x=0.3 y=2",
     )
     expression_arguments(check)
+    check.add_argument("--eps", type=_positive_float, default=1e-6, help="the finite-difference step (default 1e-6)")
 
     from .experiments import DATASETS, OPTIMIZERS  # the choices the training commands offer
 
@@ -283,10 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     training_arguments(train, "out/train")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
-    train.add_argument("--lr", type=float, help="learning rate (default: the NNFS setting for the optimizer)")
-    train.add_argument("--decay", type=float, help="learning-rate decay: lr / (1 + decay * step)")
-    train.add_argument("--l1", type=float, default=0.0, help="L1 penalty on every layer's weights")
-    train.add_argument("--l2", type=float, default=0.0, help="L2 penalty on every layer's weights")
+    train.add_argument("--lr", type=_non_negative_float, help="learning rate (default: the NNFS setting for the optimizer)")
+    train.add_argument("--decay", type=_non_negative_float, help="learning-rate decay: lr / (1 + decay * step)")
+    train.add_argument("--l1", type=_non_negative_float, default=0.0, help="L1 penalty on every layer's weights")
+    train.add_argument("--l2", type=_non_negative_float, default=0.0, help="L2 penalty on every layer's weights")
     train.add_argument("--kfold", type=_positive_int, metavar="K", help="first report K-fold cross-validation")
 
     compare = command(

@@ -12,6 +12,7 @@ import random
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from .checks import positive_int
 
 Rows = list[list[float]]
 
@@ -25,8 +26,8 @@ def spiral_data(samples: int, classes: int, seed: int = 0) -> tuple[Rows, list[i
     For class c the radius r runs evenly from 0 to 1 and the angle t from 4c to 4(c + 1), plus
     Gaussian noise of sd 0.2; the point is (r sin 2.5t, r cos 2.5t).
     """
-    _check_count(samples, "spiral_data", "samples")
-    _check_count(classes, "spiral_data", "classes")
+    positive_int(samples, "spiral_data", "samples")
+    positive_int(classes, "spiral_data", "classes")
     rng = random.Random(seed)
     X, y = [], []
     for c in range(classes):
@@ -39,8 +40,8 @@ def spiral_data(samples: int, classes: int, seed: int = 0) -> tuple[Rows, list[i
 
 def vertical_data(samples: int, classes: int, seed: int = 0) -> tuple[Rows, list[int]]:
     """Blobs side by side: class c is centred at (c / 3, 0.5), Gaussian noise of sd 0.1 (NNFS)."""
-    _check_count(samples, "vertical_data", "samples")
-    _check_count(classes, "vertical_data", "classes")
+    positive_int(samples, "vertical_data", "samples")
+    positive_int(classes, "vertical_data", "classes")
     rng = random.Random(seed)
     X, y = [], []
     for c in range(classes):
@@ -51,7 +52,7 @@ def vertical_data(samples: int, classes: int, seed: int = 0) -> tuple[Rows, list
 
 def sine_data(samples: int = 1000) -> tuple[Rows, list[float]]:
     """One period of a sine for regression: x = i / samples, y = sin(2 pi x) (NNFS; no noise)."""
-    _check_count(samples, "sine_data", "samples")
+    positive_int(samples, "sine_data", "samples")
     X = [[i / samples] for i in range(samples)]
     return X, [math.sin(2 * math.pi * x) for (x,) in X]
 
@@ -65,7 +66,7 @@ def make_moons(
     the inner one (class 1, the rest) is (1 - cos a, 0.5 - sin a). Gaussian noise of sd `noise`
     is added to every coordinate; with `shuffle` the samples are put in a seeded random order.
     """
-    _check_count(n_samples, "make_moons", "n_samples")
+    positive_int(n_samples, "make_moons", "n_samples")
     if not math.isfinite(noise) or noise < 0:
         raise ValueError(f"make_moons: noise must be a finite number >= 0, got {noise!r}")
     rng = random.Random(seed)
@@ -234,7 +235,7 @@ def batches(
     generator every epoch gives a new order each epoch and the same orders on every run.
     """
     _check_pairs(X, y, "batches")
-    _check_count(batch_size, "batches", "batch_size")
+    positive_int(batch_size, "batches", "batch_size")
     order = list(range(len(X)))
     if rng is not None:
         rng.shuffle(order)
@@ -313,11 +314,6 @@ def _linspace(start: float, stop: float, count: int) -> list[float]:
         return [start]
     step = (stop - start) / (count - 1)
     return [start + i * step for i in range(count)]
-
-
-def _check_count(n: int, where: str, what: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
 
 
 def _check_pairs(X: Sequence, y: Sequence, where: str) -> None:

@@ -208,7 +208,8 @@ class Value:
 # ---- the derivative rules ---------------------------------------------------------------------
 # For each op, one function per operand: (out, *operands) -> d(out)/d(operand). Arguments are
 # floats in `backward()` and Values under `create_graph=True`, so the rules use plain arithmetic
-# and read `_data()` only where a branch depends on a number.
+# and read `_data()` only where a branch depends on a number. (`backward()` applies the rules of
+# + and * inline, for speed: change them there too. test_engine pins the two to agree.)
 
 
 def _d_power_d_base(out: Operand, x: Operand, y: Operand) -> Operand:

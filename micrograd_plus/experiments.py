@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .data import MinMaxScaler, make_moons, sine_data, spiral_data, train_val_split, vertical_data
 from .nn import (
@@ -81,9 +80,14 @@ def build_model(
 ) -> MLP:
     """An MLP for the problem: ReLU hidden layers for classes (one logit each), tanh for the
     smooth sine curve, and the L1/L2 penalties on every layer's weights."""
-    sizes = [*hidden, problem.classes or 1]
     activation = "relu" if problem.classes else "tanh"
-    return MLP(len(problem.X[0]), sizes, activation=activation, seed=seed, weight_l1=l1, weight_l2=l2)
+    return MLP(len(problem.X[0]), layer_sizes(problem, hidden), activation=activation, seed=seed,
+               weight_l1=l1, weight_l2=l2)
+
+
+def layer_sizes(problem: Problem, hidden: Sequence[int]) -> list[int]:
+    """The hidden sizes, then the output: one logit per class, or one number for regression."""
+    return [*hidden, problem.classes or 1]
 
 
 def make_optimizer(

@@ -10,12 +10,12 @@ A loss takes a model's outputs and the targets and returns one Value, the mean o
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from numbers import Integral, Real
+from numbers import Integral
 
 from .activations import Scalar, _as_value, _sum, log_softmax
 from .engine import Value
+from .checks import finite_number, non_negative
 
 Target = int | Sequence[float]  # a class index, or a one-hot (or probability) list
 
@@ -29,7 +29,7 @@ def mse_loss(pred: Scalar | Sequence, target: float | Sequence) -> Value:
     """L = mean over all elements of (pred - target)^2,  dL/dpred = 2 (pred - target) / n"""
     preds, targets = _flatten(pred), _flatten(target)
     _check_same_length("mse_loss", len(preds), len(targets))
-    errors = [_as_value(p, "mse_loss") - _number(t, "mse_loss") for p, t in zip(preds, targets)]
+    errors = [_as_value(p, "mse_loss") - finite_number(t, "mse_loss", "a target") for p, t in zip(preds, targets)]
     return _mean([e**2 for e in errors])
 
 
@@ -79,7 +79,7 @@ def hinge_loss(score: Scalar | Sequence, target: float | Sequence) -> Value:
 
 
 def categorical_cross_entropy(probs: Sequence, target: Target | Sequence[Target]) -> Value:
-    """L = -log(clip(sum_k t_k p_k)) on probabilities (NNFS), mean over samples.
+    """L = -log(sum_k t_k clip(p_k)) on probabilities (NNFS), mean over samples.
 
     Each p_k is clipped to [1e-7, 1 - 1e-7], so a probability of 0 costs 16.118 instead of
     infinity. The clip has a price: where it bites, the gradient through it is 0 (as
@@ -119,7 +119,7 @@ def l1_penalty(params: Sequence[Value], lam: float) -> Value:
     sign(0) is 0 here (as PyTorch); NNFS uses +1, which matters on the first step for biases,
     since they start at exactly 0.
     """
-    lam = _strength(lam, "l1_penalty")
+    lam = non_negative(lam, "l1_penalty", "the strength lam")
     if not params:
         return Value(0.0)
     return lam * _sum([_as_value(p, "l1_penalty").abs() for p in params])
@@ -127,7 +127,7 @@ def l1_penalty(params: Sequence[Value], lam: float) -> Value:
 
 def l2_penalty(params: Sequence[Value], lam: float) -> Value:
     """R = lam * sum p^2 (no 1/2, as NNFS),  dR/dp = 2 lam p"""
-    lam = _strength(lam, "l2_penalty")
+    lam = non_negative(lam, "l2_penalty", "the strength lam")
     if not params:
         return Value(0.0)
     return lam * _sum([_as_value(p, "l2_penalty") ** 2 for p in params])
@@ -192,7 +192,7 @@ def _target_weights(target: Target, classes: int, where: str) -> list[tuple[int,
             raise ValueError(
                 f"{where}: a one-hot target needs {classes} entries, got {len(target)}: {target!r}"
             )
-        weights = [(k, _number(w, where)) for k, w in enumerate(target) if w != 0]
+        weights = [(k, finite_number(w, where, "a target")) for k, w in enumerate(target) if w != 0]
         if not weights:
             raise ValueError(f"{where}: a one-hot target needs a non-zero entry, got {target!r}")
         return weights
@@ -206,7 +206,7 @@ def _scalar_pairs(output: Scalar | Sequence, target, where: str) -> list[tuple[V
     _check_same_length(where, len(outputs), len(targets))
     if not outputs:
         raise ValueError(f"{where}: needs at least one sample")
-    return [(_as_value(o, where), _number(t, where)) for o, t in zip(outputs, targets)]
+    return [(_as_value(o, where), finite_number(t, where, "a target")) for o, t in zip(outputs, targets)]
 
 
 def _flatten(x) -> list:
@@ -220,19 +220,7 @@ def _check_same_length(where: str, outputs: int, targets: int) -> None:
         raise ValueError(f"{where}: {outputs} outputs but {targets} targets; they must match")
 
 
-def _number(x, where: str) -> float:
-    if isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x):
-        return float(x)
-    raise ValueError(f"{where}: a target must be a finite number, got {x!r}")
-
-
 def _probability(y: float, where: str) -> float:
     if not 0 <= y <= 1:
         raise ValueError(f"{where}: a target must be in [0, 1], got {y!r}")
     return y
-
-
-def _strength(lam: float, where: str) -> float:
-    if isinstance(lam, bool) or not isinstance(lam, Real) or not math.isfinite(lam) or lam < 0:
-        raise ValueError(f"{where}: the strength lam must be a finite number >= 0, got {lam!r}")
-    return float(lam)

@@ -47,6 +47,7 @@ from .losses import (
 )
 from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
 from .train import accuracy, evaluate, fit, predict
+from .checks import non_negative, positive_int
 
 Seed = int | random.Random  # an int seeds a new generator; a generator is drawn from
 StateDict = dict[str, float | list[float]]
@@ -144,7 +145,7 @@ class Neuron(Module):
         seed: Seed = 0,
         name: str = "",
     ) -> None:
-        _check_size(nin, "Neuron", "nin")
+        positive_int(nin, "Neuron", "nin")
         rng = _generator(seed)
         prefix = f"{name}." if name else ""
         self.w = [Value(rng.uniform(-1, 1), f"{prefix}w{i}") for i in range(nin)]
@@ -197,18 +198,18 @@ class Layer(Module):
         seed: Seed = 0,
         name: str = "",
     ) -> None:
-        _check_size(nin, "Layer", "nin")
-        _check_size(nout, "Layer", "nout")
+        positive_int(nin, "Layer", "nin")
+        positive_int(nout, "Layer", "nout")
         rng = _generator(seed)
         prefix = f"{name}." if name else ""
         self.neurons = [
             Neuron(nin, nonlin, activation=activation, seed=rng, name=f"{prefix}N{j}")
             for j in range(nout)
         ]
-        self.weight_l1 = _strength(weight_l1, "weight_l1")
-        self.weight_l2 = _strength(weight_l2, "weight_l2")
-        self.bias_l1 = _strength(bias_l1, "bias_l1")
-        self.bias_l2 = _strength(bias_l2, "bias_l2")
+        self.weight_l1 = non_negative(weight_l1, "Layer", "weight_l1")
+        self.weight_l2 = non_negative(weight_l2, "Layer", "weight_l2")
+        self.bias_l1 = non_negative(bias_l1, "Layer", "bias_l1")
+        self.bias_l2 = non_negative(bias_l2, "Layer", "bias_l2")
         self.name = name
 
     def __call__(self, x: Sequence[Scalar]) -> Value | list[Value]:
@@ -263,7 +264,7 @@ class MLP(Module):
         bias_l2: float = 0.0,
         seed: Seed = 0,
     ) -> None:
-        _check_size(nin, "MLP", "nin")
+        positive_int(nin, "MLP", "nin")
         if isinstance(nouts, (str, int)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
         rng = _generator(seed)  # one generator for all layers draws micrograd's weights in order
@@ -326,11 +327,6 @@ def _generator(seed: Seed) -> random.Random:
     raise TypeError(f"seed must be an int or a random.Random, got {seed!r}")
 
 
-def _check_size(n: int, where: str, what: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
-
-
 def _check_inputs(x: Sequence[Scalar], expected: int, where: str) -> None:
     try:
         actual = len(x)
@@ -338,12 +334,6 @@ def _check_inputs(x: Sequence[Scalar], expected: int, where: str) -> None:
         raise ValueError(f"{where}: expected a list of {expected} inputs, got {x!r}") from None
     if actual != expected:
         raise ValueError(f"{where}: expected {expected} inputs, got {actual}")
-
-
-def _strength(lam: float, what: str) -> float:
-    if isinstance(lam, bool) or not isinstance(lam, Real) or not math.isfinite(lam) or lam < 0:
-        raise ValueError(f"Layer: {what} must be a finite number >= 0, got {lam!r}")
-    return float(lam)
 
 
 def _regularized(layer: Layer) -> bool:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from numbers import Real
 
 from .engine import Value
+from .checks import finite_number, non_negative
 
 
 class Optimizer:
@@ -37,8 +37,8 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: params[{i}] must be a Value, got {p!r}")
-        self.lr = _setting(name, "lr", lr)
-        self.decay = _setting(name, "decay", decay)
+        self.lr = non_negative(lr, name, "lr")
+        self.decay = non_negative(decay, name, "decay")
         self.current_lr = self.lr
         self.iterations = 0
         for buffer in self._buffers:
@@ -87,7 +87,7 @@ class Optimizer:
         iterations = state["iterations"]
         if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
             raise ValueError(f"{name}.load_state_dict: 'iterations' must be an int >= 0")
-        current_lr = _setting(name, "current_lr", state["current_lr"])
+        current_lr = non_negative(state["current_lr"], name, "current_lr")
         buffers = {}
         for key, values in state["buffers"].items():
             if not isinstance(values, list) or len(values) != len(self.params):
@@ -95,7 +95,7 @@ class Optimizer:
                     f"{name}.load_state_dict: {key!r} needs {len(self.params)} numbers, "
                     f"one per parameter"
                 )
-            buffers[key] = [_number(name, f"{key}[{i}]", v) for i, v in enumerate(values)]
+            buffers[key] = [finite_number(v, name, f"{key}[{i}]") for i, v in enumerate(values)]
         for key in expected["settings"]:
             setattr(self, key, getattr(fresh, key))
         for key, values in buffers.items():
@@ -122,7 +122,7 @@ class SGD(Optimizer):
         self, params: Iterable[Value], lr: float = 1.0, decay: float = 0.0, momentum: float = 0.0
     ) -> None:
         super().__init__(params, lr, decay)
-        self.momentum = _setting(type(self).__name__, "momentum", momentum)
+        self.momentum = non_negative(momentum, type(self).__name__, "momentum")
 
     def _update(self, i: int, p: Value) -> None:
         if self.momentum:
@@ -154,7 +154,7 @@ class Adagrad(Optimizer):
         self, params: Iterable[Value], lr: float = 1.0, decay: float = 0.0, eps: float = 1e-7
     ) -> None:
         super().__init__(params, lr, decay)
-        self.eps = _setting(type(self).__name__, "eps", eps)
+        self.eps = non_negative(eps, type(self).__name__, "eps")
 
     def _update(self, i: int, p: Value) -> None:
         self.cache[i] += p.grad**2
@@ -179,7 +179,7 @@ class RMSprop(Optimizer):
         rho: float = 0.9,
     ) -> None:
         super().__init__(params, lr, decay)
-        self.eps = _setting(type(self).__name__, "eps", eps)
+        self.eps = non_negative(eps, type(self).__name__, "eps")
         self.rho = _fraction(type(self).__name__, "rho", rho)
 
     def _update(self, i: int, p: Value) -> None:
@@ -209,7 +209,7 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr, decay)
         name = type(self).__name__
-        self.eps = _setting(name, "eps", eps)
+        self.eps = non_negative(eps, name, "eps")
         self.beta1 = _fraction(name, "beta1", beta1)
         self.beta2 = _fraction(name, "beta2", beta2)
 
@@ -225,21 +225,8 @@ class Adam(Optimizer):
 # ---- checks -------------------------------------------------------------------------------------
 
 
-def _number(optimizer: str, what: str, x: object) -> float:
-    if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x):
-        raise ValueError(f"{optimizer}: {what} must be a finite number, got {x!r}")
-    return float(x)
-
-
-def _setting(optimizer: str, what: str, x: object) -> float:
-    x = _number(optimizer, what, x)
-    if x < 0:
-        raise ValueError(f"{optimizer}: {what} must be >= 0, got {x!r}")
-    return x
-
-
 def _fraction(optimizer: str, what: str, x: object) -> float:
-    x = _number(optimizer, what, x)
+    x = finite_number(x, optimizer, what)
     if not 0 <= x < 1:
         raise ValueError(f"{optimizer}: {what} must be in [0, 1), got {x!r}")
     return x

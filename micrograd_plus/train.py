@@ -10,6 +10,7 @@ One step of training is the whole story of backpropagation:
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -128,6 +129,7 @@ def fit(
             total_loss += total.data * len(X_batch)
             all_outputs += [_floats(o) for o in outputs]
             all_targets += y_batch
+        _check_finite(model, total_loss, epoch=len(history["loss"]) + 1)
         history["loss"].append(total_loss / len(X))
         history["lr"].append(optimizer.current_lr)
         shown = {"loss": f"{history['loss'][-1]:.4f}"}
@@ -146,6 +148,19 @@ def fit(
 
 
 # ---- helpers ------------------------------------------------------------------------------------
+
+
+def _check_finite(model: Any, total_loss: float, epoch: int) -> None:
+    """Fail loudly when training diverges, rather than carry on (and save) nan weights."""
+    if not math.isfinite(total_loss):
+        problem = f"the loss became {total_loss}"
+    elif not all(math.isfinite(p.data) for p in model.parameters()):
+        problem = "a parameter became nan or inf"
+    else:
+        return
+    raise FloatingPointError(
+        f"fit: {problem} in epoch {epoch}: training diverged (a smaller learning rate usually helps)"
+    )
 
 
 def _epoch(X: Sequence, y: Sequence, batch_size: int | None, rng: random.Random):

@@ -1,6 +1,7 @@
 """The command line, run in-process through main() and once as a real process."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -137,10 +138,14 @@ def test_train_reports_kfold_and_final_scores_and_writes_model_and_plots(capsys,
     assert lines[0] == "vertical (150 samples, 3 classes): MLP(2, [4, 3]), adam, 3 epochs"
     assert [line.split(":")[0].strip() for line in lines[2:6]] == ["fold 1", "fold 2", "fold 3", "mean"]
     assert lines[6].startswith("training: loss ") and lines[7].startswith("validation: loss ")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["decision_boundary.png", "loss_curve.png", "model.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "decision_boundary.png", "loss_curve.png", "model.json", "scaler.json"
+    ]
     from micrograd_plus.nn import MLP
 
     MLP(2, [4, 3]).load(tmp_path / "model.json")  # the saved model loads into the same shape
+    scaling = json.loads((tmp_path / "scaler.json").read_text())
+    assert scaling["feature_range"] == [-1.0, 1.0] and len(scaling["data_min"]) == 2
 
 
 def test_train_on_sine_is_regression_with_a_fitted_curve(capsys, tmp_path):
@@ -172,12 +177,15 @@ def test_compare_optimizers_writes_one_table_row_per_optimizer(capsys, tmp_path)
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["train", "--lr", "-1"], "Adam: lr must be >= 0, got -1.0"),
         (["train", "--out", "/proc/forbidden"], "cannot write /proc/forbidden"),
+        (["train", "--kfold", "500"], "--kfold 500: needs 2 to 150 folds for 150 samples"),
+        (["train", "--optimizer", "sgd", "--lr", "1e300"], "the trained model's loss is nan: training diverged; try a smaller --lr"),
+        (["train", "--optimizer", "sgd", "--lr", "1e300", "--epochs", "3"], "fit: the loss became nan in epoch 2: training diverged"),
     ],
 )
 def test_training_mistakes_are_one_clear_message(capsys, argv, message):
-    status, _, err = run(capsys, *argv, "--epochs", "1", "--dataset", "vertical")
+    defaults = [] if "--epochs" in argv else ["--epochs", "1"]
+    status, _, err = run(capsys, *argv, *defaults, "--dataset", "vertical")
     assert status == 2
     assert err.startswith(f"micrograd-plus train: error: {message}")
 
@@ -189,6 +197,8 @@ def test_training_mistakes_are_one_clear_message(capsys, argv, message):
         (["--epochs", "0"], "'0' must be at least 1"),
         (["--hidden", "16,x"], "'16,x' is not a list of layer sizes such as 16,16"),
         (["--optimizer", "foo"], "invalid choice: 'foo'"),
+        (["--lr", "-1"], "argument --lr: '-1' must be a finite number >= 0"),
+        (["--l2", "nan"], "argument --l2: 'nan' must be a finite number >= 0"),
     ],
 )
 def test_bad_training_options_are_usage_errors(capsys, argv, message):
@@ -196,3 +206,30 @@ def test_bad_training_options_are_usage_errors(capsys, argv, message):
         main(["train", *argv])
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_gradcheck_at_the_edge_of_a_domain_says_the_nudge_left_it(capsys):
+    status, _, err = run(capsys, "gradcheck", "log(x)", "x=1e-7")
+    assert status == 2
+    assert "log: input must be > 0, got -9e-07: gradcheck evaluates each value nudged by ±eps = 1e-06" in err
+    status, out, _ = run(capsys, "gradcheck", "log(x)", "x=1e-7", "--eps", "1e-9")
+    assert status == 0 and out.startswith("gradcheck passed")
+
+
+def test_a_failing_renderer_is_one_clear_message(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MICROGRAD_PLUS_DOT", "/bin/false")
+    status, _, err = run(capsys, "graph", "x*w", "x=1", "w=2", "--out", str(tmp_path / "g.svg"))
+    assert status == 2
+    assert err.startswith("micrograd-plus graph: error: /bin/false -Tsvg failed with exit code 1")
+    assert "Traceback" not in err
+
+
+def test_highlight_needs_an_output_file(capsys):
+    status, _, err = run(capsys, "graph", "x*w", "x=1", "w=2", "--highlight", "w")
+    assert status == 2
+    assert "--highlight changes the drawing: add --out FILE to write it" in err
+
+
+def test_an_expression_starting_with_minus_goes_after_double_dash(capsys):
+    status, out, _ = run(capsys, "graph", "--", "-x*2", "x=1")
+    assert status == 0 and out.splitlines()[:2] == ["-x*2 = -2", "  d/dx = -2"]

@@ -7,7 +7,6 @@ import pathlib
 import re
 import runpy
 
-import pytest
 
 DEMOS = pathlib.Path(__file__).resolve().parent.parent / "demos"
 

@@ -119,7 +119,7 @@ def test_negative_or_non_finite_learning_rate_is_rejected(optimizer_class, lr):
     [
         (lambda: SGD([]), "SGD: got an empty parameter list"),
         (lambda: Adam([1.0]), "Adam: params\\[0\\] must be a Value"),
-        (lambda: SGD([Value(1.0)], decay=-1.0), "decay must be >= 0"),
+        (lambda: SGD([Value(1.0)], decay=-1.0), "decay must be a finite number >= 0"),
         (lambda: RMSprop([Value(1.0)], rho=1.0), "rho must be in \\[0, 1\\)"),
         (lambda: Adam([Value(1.0)], beta2=-0.5), "beta2 must be in \\[0, 1\\)"),
     ],
@@ -154,7 +154,7 @@ def test_state_dict_is_json_and_resuming_from_it_continues_identically():
     [
         (lambda s: s.update(optimizer="SGD"), "this state is for 'SGD'"),
         (lambda s: s["buffers"].update(cache=[0.0, 0.0]), "'cache' needs 1 numbers"),
-        (lambda s: s["settings"].update(lr=-1.0), "lr must be >= 0"),
+        (lambda s: s["settings"].update(lr=-1.0), "lr must be a finite number >= 0"),
         (lambda s: s.pop("iterations"), "expected the keys"),
     ],
 )

@@ -234,3 +234,12 @@ def test_plots_without_matplotlib_say_how_to_get_it(tmp_path, monkeypatch):
     with pytest.raises(ModuleNotFoundError, match=message):
         plot_decision_boundary(MLP(2, [1]), [[0.0, 0.0]], [1], tmp_path / "boundary.png")
     assert not (tmp_path / "history.png").exists()
+
+
+def test_fit_fails_loudly_when_training_diverges():
+    from micrograd_plus.nn import SGD, MLP, cross_entropy, fit
+
+    model = MLP(2, [3, 2], seed=0)
+    with pytest.raises(FloatingPointError, match=r"fit: (the loss became nan|a parameter became nan or inf) in epoch \d: training diverged"):
+        fit(model, [[1.0, 2.0], [-1.0, 0.5]], [0, 1], loss=cross_entropy,
+            optimizer=SGD(model.parameters(), lr=1e300), epochs=3, progress=False)
