@@ -45,12 +45,18 @@ def _free() -> float:
 # ---- chain: y = y * 1.0001 + 0.5, n times (2n operations, each on the result of the last) ------
 
 
-def chain(Value: type, n: int) -> Run:
-    start = clock()
+def _chain_graph(Value: type, n: int) -> tuple[Any, Any]:
+    """The leaf x and y = (x * 1.0001 + 0.5) * 1.0001 + 0.5 ..., n times; dy/dx = 1.0001 ** n."""
     x = Value(1.0)
     y = x
     for _ in range(n):
         y = y * 1.0001 + 0.5
+    return x, y
+
+
+def chain(Value: type, n: int) -> Run:
+    start = clock()
+    x, y = _chain_graph(Value, n)
     built = clock()
     y.backward()
     done = clock()
@@ -248,10 +254,7 @@ def million_chain(Value: type, n: int) -> Run:
     gc.disable()
     try:
         start = clock()
-        x = Value(1.0)
-        y = x
-        for _ in range(n):
-            y = y * 1.0001 + 0.5
+        x, y = _chain_graph(Value, n)
         built = clock()
         y.backward()
         done = clock()
