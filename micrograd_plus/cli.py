@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .expression import ExpressionError, parse, parse_assignments
+from .files import write_atomic
 from .gradcheck import gradcheck
 
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
@@ -122,7 +123,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     model_file, scaler_file = out / "model.json", out / "scaler.json"
     _writing(lambda: run.model.save(model_file), out)
     scaling = {"feature_range": run.scaler.feature_range, "data_min": run.scaler.data_min_, "data_max": run.scaler.data_max_}
-    _writing(lambda: scaler_file.write_text(json.dumps(scaling, indent=1) + "\n"), out)
+    _writing(lambda: write_atomic(scaler_file, json.dumps(scaling, indent=1) + "\n"), out)
     print(f"wrote {model_file}: the trained weights as JSON, for inputs scaled as {scaler_file} says")
     _plot_run(problem, run, out)
     return 0
@@ -194,7 +195,7 @@ def cmd_compare_optimizers(args: argparse.Namespace) -> int:
     histories, table = compare_optimizers(problem, hidden=args.hidden, epochs=args.epochs, seed=args.seed)
     print(f"five optimizers on {problem.describe()}, the same weights, split and epochs:\n\n{table}\n")
     table_file = out / "optimizers.md"
-    _writing(lambda: table_file.write_text(table + "\n"), out)
+    _writing(lambda: write_atomic(table_file, table + "\n"), out)
     print(f"wrote {table_file}")
     try:
         from .plots import plot_history

@@ -35,6 +35,7 @@ from .activations import (
     tanh,
 )
 from .engine import Value
+from .files import write_atomic
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -118,9 +119,18 @@ class Module:
             p.data = v
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the state dict to `path` as JSON (never pickle: loading runs no code)."""
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.state_dict(), f, indent=1)
+        """Write the state dict to `path` as JSON (never pickle: loading runs no code).
+
+        The write is atomic (`files.write_atomic`): a failure leaves any previous file as it was.
+        A nan or infinite parameter is refused by name, since JSON has no such numbers and `load`
+        would reject the file.
+        """
+        state = {
+            key: [_saveable(v, f"{key}[{i}]") for i, v in enumerate(values)]
+            if isinstance(values, list) else _saveable(values, key)
+            for key, values in self.state_dict().items()
+        }
+        write_atomic(path, json.dumps(state, indent=1) + "\n")
 
     def load(self, path: str | os.PathLike) -> None:
         """Read a JSON state dict written by `save` and load it (validated, all or nothing)."""
@@ -344,6 +354,13 @@ def _finite(x: object, key: str) -> float:
     if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x):
         raise TypeError(f"load_state_dict: {key!r} should be a finite number, got {_describe(x)}")
     return float(x)
+
+
+def _saveable(x: object, key: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x):
+        raise ValueError(f"save: parameter {key!r} is {x!r}; only finite numbers can be saved "
+                         "(training diverged? nothing was written)")
+    return float(x)  # a numpy float32 becomes a plain float that json can write
 
 
 def _describe(x: object) -> str:
