@@ -35,7 +35,7 @@ from .activations import (
     tanh,
 )
 from .engine import Value
-from .files import write_atomic
+from .files import read_json, write_atomic
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -133,9 +133,12 @@ class Module:
         write_atomic(path, json.dumps(state, indent=1) + "\n")
 
     def load(self, path: str | os.PathLike) -> None:
-        """Read a JSON state dict written by `save` and load it (validated, all or nothing)."""
-        with open(path, encoding="utf-8") as f:
-            self.load_state_dict(json.load(f))
+        """Read a JSON state dict written by `save` and load it (validated, all or nothing).
+
+        A file that is too large (over `files.MAX_JSON_BYTES`), not UTF-8 or not JSON is refused
+        with its name; a number beyond the float range is refused with its key.
+        """
+        self.load_state_dict(read_json(path, what="model"))
 
 
 class Neuron(Module):
@@ -351,8 +354,13 @@ def _regularized(layer: Layer) -> bool:
 
 
 def _finite(x: object, key: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x):
-        raise TypeError(f"load_state_dict: {key!r} should be a finite number, got {_describe(x)}")
+    try:
+        finite = not isinstance(x, bool) and isinstance(x, Real) and math.isfinite(x)
+    except OverflowError:  # an int beyond the float range
+        finite = False
+    if not finite:
+        beyond = " (a number beyond the float range)" if isinstance(x, (int, float)) and abs(x) == math.inf else ""
+        raise TypeError(f"load_state_dict: {key!r} should be a finite number, got {_describe(x)}{beyond}")
     return float(x)
 
 
@@ -366,6 +374,8 @@ def _saveable(x: object, key: str) -> float:
 def _describe(x: object) -> str:
     if isinstance(x, list):
         return f"a list of {len(x)}"
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) > 10**20:
+        return f"an integer of {len(str(abs(x)))} digits"
     return f"{x!r} ({type(x).__name__})"
 
 
