@@ -2,7 +2,8 @@
 
 Each subcommand is one small function taking the parsed arguments. A user's mistake raises
 `CommandError` (or one of the engine's ValueError family) and `main` turns it into one line on
-stderr and exit status 2, with no traceback.
+stderr and exit status 2, with no traceback. Anything else that escapes a command (a bug of ours)
+is reported the same way, also with exit status 2: status 1 means only "gradcheck found a mismatch".
 """
 from __future__ import annotations
 
@@ -362,4 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except (CommandError, ExpressionError, ArithmeticError, ValueError, TypeError) as error:
         print(f"micrograd-plus {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as error:  # noqa: BLE001 - the last resort: never a traceback, never exit 1
+        print(f"micrograd-plus {args.command}: error: {type(error).__name__}: {error} "
+              "(unexpected: please report it)", file=sys.stderr)
         return EXIT_USER_ERROR

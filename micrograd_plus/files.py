@@ -35,7 +35,10 @@ def write_atomic_with(path: str | os.PathLike, write: Callable[[BinaryIO], objec
     If `write` raises, the temporary file is removed and `path` is untouched.
     """
     target = Path(path)
-    descriptor, temporary = _create_beside(target)
+    try:
+        descriptor, temporary = _create_beside(target)
+    except OSError as error:
+        raise _naming(error, target)
     try:
         with os.fdopen(descriptor, "wb") as f:
             write(f)
@@ -43,10 +46,19 @@ def write_atomic_with(path: str | os.PathLike, write: Callable[[BinaryIO], objec
             os.fsync(f.fileno())
         _keep_permissions(target, temporary)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         _remove_quietly(temporary)
+        if isinstance(error, OSError):
+            raise _naming(error, target)
         raise
     return target
+
+
+def _naming(error: OSError, target: Path) -> OSError:
+    """The error about the temporary file, told about the file the user asked for."""
+    if error.filename is not None:
+        error.filename, error.filename2 = str(target), None
+    return error
 
 
 def _create_beside(target: Path) -> tuple[int, str]:

@@ -233,3 +233,33 @@ def test_highlight_needs_an_output_file(capsys):
 def test_an_expression_starting_with_minus_goes_after_double_dash(capsys):
     status, out, _ = run(capsys, "graph", "--", "-x*2", "x=1")
     assert status == 0 and out.splitlines()[:2] == ["-x*2 = -2", "  d/dx = -2"]
+
+
+@pytest.mark.parametrize("command", ["graph", "explain", "gradcheck"])
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("x*" * 330 + "x", "operations nest more than 100 deep"),
+        ("-" * 329 + "x", "operations nest more than 100 deep"),
+        ("x**" * 300 + "x", "operations nest more than 100 deep"),
+        ("-" * 100_000 + "x", "the expression is 100,001 characters long; the limit is 1,000"),
+    ],
+)
+def test_an_expression_too_big_is_exit_2_never_a_traceback_or_a_mismatch(capsys, command, expression, message):
+    status, _, err = run(capsys, command, "--", expression, "x=0.5")
+    assert status == 2  # 1 would tell a gradcheck user the derivative is wrong
+    assert err.startswith(f"micrograd-plus {command}: error: {message}")
+    assert "Traceback" not in err
+
+
+def test_an_unexpected_failure_is_one_message_and_exit_2(capsys, monkeypatch):
+    import micrograd_plus.cli as cli
+
+    def broken(args):
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(cli, "cmd_explain", broken)
+    status, _, err = run(capsys, "explain", "x", "x=1")
+    assert status == 2
+    assert err == ("micrograd-plus explain: error: RuntimeError: something we did not foresee"
+                   " (unexpected: please report it)\n")
