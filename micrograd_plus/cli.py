@@ -110,7 +110,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"{problem.describe()}: {model}, {args.optimizer}, {epochs} epochs")
     try:
         run = _train_and_validate(problem, args, hidden, epochs)
-    except FloatingPointError as error:  # fit's own report of a loss gone to nan or inf
+    except FloatingPointError as error:  # fit's TrainingDiverged: epoch, loss and learning rate
         raise CommandError(str(error)) from None
     except ArithmeticError as error:  # an operation overflowed on the way there
         raise CommandError(f"{error} (training diverged? try a smaller --lr)") from None

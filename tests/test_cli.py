@@ -263,3 +263,11 @@ def test_an_unexpected_failure_is_one_message_and_exit_2(capsys, monkeypatch):
     assert status == 2
     assert err == ("micrograd-plus explain: error: RuntimeError: something we did not foresee"
                    " (unexpected: please report it)\n")
+
+
+def test_train_that_diverges_without_nan_is_exit_2_and_saves_nothing(capsys, tmp_path):
+    status, _, err = run(capsys, "train", "--dataset", "vertical", "--optimizer", "adam", "--lr", "1e6",
+                         "--epochs", "20", "--out", str(tmp_path))
+    assert status == 2
+    assert "training diverged at learning rate 1e+06" in err and "in epoch 2" in err
+    assert not (tmp_path / "model.json").exists()

@@ -243,3 +243,51 @@ def test_fit_fails_loudly_when_training_diverges():
     with pytest.raises(FloatingPointError, match=r"fit: (the loss became nan|a parameter became nan or inf) in epoch \d: training diverged"):
         fit(model, [[1.0, 2.0], [-1.0, 0.5]], [0, 1], loss=cross_entropy,
             optimizer=SGD(model.parameters(), lr=1e300), epochs=3, progress=False)
+
+
+class _Tripling:
+    """An 'optimizer' that triples every parameter per step: a loss that grows 9x per epoch."""
+
+    current_lr = 0.25
+
+    def __init__(self, parameters):
+        self.parameters = parameters
+
+    def step(self):
+        for p in self.parameters:
+            p.data *= 3
+
+
+def test_fit_stops_when_the_loss_rises_far_above_the_first_epochs():
+    from micrograd_plus.nn import Neuron, TrainingDiverged, fit, mse_loss
+
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data = 0.5  # output w * 1, target 0: losses 0.25, 2.25, 20.25, 182.25, 1640.25
+    with pytest.raises(TrainingDiverged) as stopped:
+        fit(model, [[1.0]], [0.0], loss=mse_loss, optimizer=_Tripling(model.parameters()),
+            epochs=10, metric=None, progress=False)
+    assert (stopped.value.epoch, stopped.value.loss, stopped.value.lr) == (5, 1640.25, 0.25)
+    assert str(stopped.value) == (
+        "fit: the loss rose to 1640, over 1000 times the first epoch's 0.25 in epoch 5: training"
+        " diverged at learning rate 0.25 (a smaller learning rate usually helps)")
+
+
+def test_a_loss_that_starts_near_zero_may_rise_a_little_without_being_called_divergence():
+    from micrograd_plus.nn import Neuron, fit, mse_loss
+
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data = 0.001  # losses 1e-6, 9e-6, ... 0.43 after 7 epochs: all below 1000 * 1
+    history = fit(model, [[1.0]], [0.0], loss=mse_loss, optimizer=_Tripling(model.parameters()),
+                  epochs=7, metric=None, progress=False)
+    assert len(history["loss"]) == 7
+
+
+def test_adam_with_a_huge_learning_rate_is_stopped_with_epoch_loss_and_rate():
+    from micrograd_plus.nn import MLP, Adam, TrainingDiverged, cross_entropy, fit
+
+    X, y = vertical_data(20, 3, seed=0)
+    model = MLP(2, [8, 3], seed=0)
+    with pytest.raises(TrainingDiverged, match=r"training diverged at learning rate 1e\+06") as stopped:
+        fit(model, X, y, loss=cross_entropy, optimizer=Adam(model.parameters(), lr=1e6),
+            epochs=50, progress=False)
+    assert stopped.value.epoch < 50 and stopped.value.loss > 1000 * 1.0
