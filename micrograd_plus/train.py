@@ -19,6 +19,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from .checks import distribution, feature_rows, finite_number
 from .data import _check_pairs, batches
 from .engine import Value, no_grad
 from .losses import cross_entropy
@@ -49,6 +50,7 @@ def predict(model: Callable, X: Sequence) -> list:
     Computed under no_grad: no graph is kept. For classes, take the argmax of each list (or the
     sign of a single score); `accuracy` does this for you.
     """
+    feature_rows(X, "predict")
     with no_grad():
         return [_floats(model(x)) for x in X]
 
@@ -87,7 +89,7 @@ def evaluate(
     metric: Metric | None = accuracy,
 ) -> tuple[float, float | None]:
     """(data loss, metric) on (X, y) without training and without keeping a graph."""
-    _check_pairs(X, y, "evaluate")
+    _check_data(X, y, "evaluate")
     with no_grad():
         outputs = [model(x) for x in X]
         return loss(outputs, y).data, metric(outputs, y) if metric else None
@@ -123,7 +125,9 @@ def fit(
     parameter that is nan or inf, or an epoch's loss over DIVERGENCE_FACTOR times the first
     epoch's (and over 1).
     """
-    _check_pairs(X, y, "fit")
+    _check_data(X, y, "fit")
+    if validation is not None:
+        _check_data(*validation, "fit validation")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
@@ -191,6 +195,18 @@ def _check_diverged(model: Any, losses: list[float], optimizer: Any) -> None:
     )
 
 
+def _check_data(X: Sequence, y: Sequence, where: str) -> None:
+    """Clear errors, by row, for data that would otherwise train on garbage: nan or inf, strings,
+    ragged rows, and a list target that is not one-hot (nor probabilities)."""
+    _check_pairs(X, y, where)
+    feature_rows(X, where)
+    for i, target in enumerate(y):
+        if isinstance(target, (list, tuple)):
+            distribution(target, where, f"target {i}")
+        elif not isinstance(target, Value):
+            finite_number(target, where, f"target {i}")
+
+
 def _epoch(X: Sequence, y: Sequence, batch_size: int | None, rng: random.Random):
     if batch_size is None or batch_size >= len(X):
         return [(list(X), list(y))]  # one full batch: the order cannot matter, so keep it
@@ -216,7 +232,7 @@ def _argmax(xs: list[float]) -> int:
 
 def _class_of(target: Any, classes: int) -> int:
     if isinstance(target, (list, tuple)):
-        return _argmax(list(target))
+        return _argmax(distribution(target, "accuracy", "a target"))
     if isinstance(target, Integral) and not isinstance(target, bool) and 0 <= target < classes:
         return int(target)
     raise ValueError(f"accuracy: a target must be a class index below {classes}, got {target!r}")

@@ -291,3 +291,45 @@ def test_adam_with_a_huge_learning_rate_is_stopped_with_epoch_loss_and_rate():
         fit(model, X, y, loss=cross_entropy, optimizer=Adam(model.parameters(), lr=1e6),
             epochs=50, progress=False)
     assert stopped.value.epoch < 50 and stopped.value.loss > 1000 * 1.0
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        ([[0.0, 1.0], [float("nan"), 2.0]], [0, 1], r"row 1, column 0 is nan; data must be finite numbers"),
+        ([[0.0, 1.0], [1.0, float("inf")]], [0, 1], r"row 1, column 1 is inf"),
+        ([[0.0, 1.0], [1.0, 2.0, 3.0]], [0, 1], r"row 1 has 3 features but row 0 has 2"),
+        ([[0.0, 1.0], [1.0, "2"]], [0, 1], r"row 1, column 1 is '2' \(str\), not a number"),
+        ([[0.0, 1.0], [1.0, 2.0]], [[1, 0], [1, 1]], r"target 1 \[1, 1\] is not one-hot"),
+        ([[0.0, 1.0], [1.0, 2.0]], [[1, 0], [0, 0]], r"target 1 \[0, 0\] is not one-hot"),
+        ([[0.0, 1.0], [1.0, 2.0]], [[2, -1], [0, 1]], r"target 0 \[2, -1\] is not one-hot"),
+        ([[0.0, 1.0], [1.0, 2.0]], [0, float("nan")], r"target 1 must be a finite number, got nan"),
+    ],
+)
+def test_fit_evaluate_and_predict_name_the_row_of_bad_data(X, y, message):
+    from micrograd_plus.nn import MLP, SGD, evaluate, fit, predict
+
+    model = MLP(2, [2], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=f"fit: {message}"):
+        fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+    assert [p.data for p in model.parameters()] == before  # refused before any step
+    with pytest.raises(ValueError, match=f"evaluate: {message}"):
+        evaluate(model, X, y)
+    if "target" not in message:
+        with pytest.raises(ValueError, match=f"predict: {message}"):
+            predict(model, X)
+
+
+def test_probability_targets_are_still_accepted():
+    from micrograd_plus.nn import MLP, evaluate
+
+    loss, acc = evaluate(MLP(2, [2], seed=0), [[0.0, 1.0]], [[0.25, 0.75]])
+    assert loss > 0 and acc in (0.0, 1.0)
+
+
+def test_the_loss_itself_refuses_a_target_that_is_not_one_hot():
+    from micrograd_plus.nn import cross_entropy
+
+    with pytest.raises(ValueError, match=r"cross_entropy: a target \[1, 1, 0\] is not one-hot"):
+        cross_entropy([Value(0.0), Value(1.0), Value(2.0)], [1, 1, 0])
