@@ -185,7 +185,9 @@ class KFold:
     def split(self, n: int | Sequence) -> Iterator[tuple[list[int], list[int]]]:
         """Yield (train_indices, validation_indices) for each fold; `n` or a dataset of length n."""
         if isinstance(n, bool) or not isinstance(n, (int, Sequence)) or isinstance(n, str):
-            raise ValueError(f"KFold.split: expected a number of samples (an int) or a dataset, got {n!r:.60}")
+            raise ValueError(
+                f"KFold.split: expected a number of samples (an int) or a dataset, got {n!r:.60}"
+            )
         n = n if isinstance(n, int) else len(n)
         if self.n_splits > n:
             raise ValueError(

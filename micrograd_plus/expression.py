@@ -186,8 +186,9 @@ def _check_depth(tree: ast.expr) -> None:
             # no caret: under a text this long it would be a screenful of ^
             raise ExpressionError(f"operations nest more than {MAX_DEPTH} deep, the limit "
                                   "(build a deeper graph in Python instead)")
-        children = [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
-        stack += [(child, depth + 1) for child in children if not isinstance(node, ast.Call) or child is not node.func]
+        callee = node.func if isinstance(node, ast.Call) else None  # `exp` in exp(x) adds no depth
+        stack += [(child, depth + 1) for child in ast.iter_child_nodes(node)
+                  if isinstance(child, ast.expr) and child is not callee]
 
 
 def _check_number(node: ast.Constant, text: str) -> None:

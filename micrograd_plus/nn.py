@@ -359,8 +359,11 @@ def _finite(x: object, key: str) -> float:
     except OverflowError:  # an int beyond the float range
         finite = False
     if not finite:
-        beyond = " (a number beyond the float range)" if isinstance(x, (int, float)) and abs(x) == math.inf else ""
-        raise TypeError(f"load_state_dict: {key!r} should be a finite number, got {_describe(x)}{beyond}")
+        overflowed = isinstance(x, (int, float)) and abs(x) == math.inf  # 1e999 in a file reads as inf
+        beyond = " (a number beyond the float range)" if overflowed else ""
+        raise TypeError(
+            f"load_state_dict: {key!r} should be a finite number, got {_describe(x)}{beyond}"
+        )
     return float(x)
 
 

@@ -190,7 +190,8 @@ def _check_diverged(model: Any, losses: list[float], optimizer: Any) -> None:
         return
     rate = f" at learning rate {lr:g}" if isinstance(lr, (int, float)) else ""
     raise TrainingDiverged(
-        f"fit: {problem} in epoch {epoch}: training diverged{rate} (a smaller learning rate usually helps)",
+        f"fit: {problem} in epoch {epoch}: training diverged{rate}"
+        " (a smaller learning rate usually helps)",
         epoch=epoch, loss=loss, lr=lr,
     )
 

@@ -142,7 +142,8 @@ def _looks_like(fmt: str, output: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     head = text[:1000].lstrip("\ufeff")
-    return head.startswith(("<?xml", "<svg", "<!DOCTYPE svg", "<!--")) and "<svg" in head and text.endswith(">")
+    opens_as_svg = head.startswith(("<?xml", "<svg", "<!DOCTYPE svg", "<!--")) and "<svg" in head
+    return opens_as_svg and text.endswith(">")
 
 
 def _executable(name_or_path: str) -> Path | None:

@@ -47,7 +47,9 @@ DECADES = 3
 # Characters no font draws as themselves or XML cannot hold: C0 and C1 controls (line breaks and
 # tabs included), line and paragraph separators, bidirectional overrides (they would reorder the
 # text around them), noncharacters (U+FFFE breaks an SVG) and lone surrogates (not encodable).
-_NONCHARACTERS = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+_NONCHARACTERS = "".join(
+    chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
+)
 _UNDRAWABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ud800-\udfff"
     + _NONCHARACTERS + "]"
