@@ -20,6 +20,7 @@ from .gradcheck import gradcheck
 
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
 EXIT_USER_ERROR = 2  # as argparse uses for bad arguments
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 
 
 class CommandError(Exception):
@@ -368,3 +369,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"micrograd-plus {args.command}: error: {type(error).__name__}: {error} "
               "(unexpected: please report it)", file=sys.stderr)
         return EXIT_USER_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's status for SIGINT
+        print(f"micrograd-plus {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -271,3 +271,14 @@ def test_train_that_diverges_without_nan_is_exit_2_and_saves_nothing(capsys, tmp
     assert status == 2
     assert "training diverged at learning rate 1e+06" in err and "in epoch 2" in err
     assert not (tmp_path / "model.json").exists()
+
+
+def test_ctrl_c_is_one_line_and_the_shells_status_not_a_traceback(capsys, monkeypatch):
+    import micrograd_plus.cli as cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_explain", interrupted)
+    status, _, err = run(capsys, "explain", "x", "x=1")
+    assert (status, err) == (130, "micrograd-plus explain: interrupted\n")
