@@ -6,6 +6,7 @@ Run: python demos/01_value_basics.py
 from pathlib import Path
 
 from micrograd_plus import Value, topological_order
+from micrograd_plus.files import write_atomic
 
 
 def main(out: Path = Path("out/01_value_basics"), quick: bool = False) -> None:
@@ -26,7 +27,7 @@ def main(out: Path = Path("out/01_value_basics"), quick: bool = False) -> None:
         "x2 = 0 means w2 has no effect: do/dw2 = 0.",
     ]
     out.mkdir(parents=True, exist_ok=True)
-    (out / "neuron.txt").write_text("\n".join(lines) + "\n")
+    write_atomic(out / "neuron.txt", "\n".join(lines) + "\n")
     print("\n".join(lines))
     print(f"\nwrote {out / 'neuron.txt'}")
 

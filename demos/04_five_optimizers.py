@@ -13,6 +13,7 @@ import json
 import pathlib
 
 from micrograd_plus.experiments import compare_optimizers, load_problem
+from micrograd_plus.files import write_atomic
 
 
 def main(out: pathlib.Path = pathlib.Path("out/04_five_optimizers"), quick: bool = False) -> None:
@@ -25,8 +26,8 @@ def main(out: pathlib.Path = pathlib.Path("out/04_five_optimizers"), quick: bool
     print("\n" + table + "\n")
 
     out.mkdir(parents=True, exist_ok=True)
-    (out / "optimizers.md").write_text(table + "\n")
-    (out / "histories.json").write_text(json.dumps(histories))
+    write_atomic(out / "optimizers.md", table + "\n")
+    write_atomic(out / "histories.json", json.dumps(histories))
     print(f"wrote {out / 'optimizers.md'} (the table) and {out / 'histories.json'} (every epoch)")
     try:
         from micrograd_plus.plots import plot_history

@@ -14,6 +14,7 @@ import json
 import pathlib
 
 from micrograd_plus.data import MinMaxScaler, cross_validate, make_moons, train_val_split
+from micrograd_plus.files import write_atomic
 from micrograd_plus.nn import MLP, Adam, cross_entropy, evaluate, fit
 
 
@@ -109,8 +110,8 @@ def main(
             f"Cross-validation picks weight_l2={best:g}, the lowest mean validation loss.",
         ]
     )
-    (out / "report.md").write_text(report + "\n")
-    (out / "histories.json").write_text(json.dumps(histories))
+    write_atomic(out / "report.md", report + "\n")
+    write_atomic(out / "histories.json", json.dumps(histories))
     print(f"wrote {out / 'report.md'} (both tables) and {out / 'histories.json'}")
     try:
         from micrograd_plus.plots import plot_decision_boundary, plot_history

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import micrograd_plus.engine as engine
 from micrograd_plus import gradcheck, gradgradcheck
+from micrograd_plus.files import write_atomic
 
 
 def swish(x):
@@ -41,7 +42,7 @@ def main(out: Path = Path("out/06_gradcheck"), quick: bool = False) -> None:
 
     text = "\n\n".join(sections)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "reports.txt").write_text(text + "\n")
+    write_atomic(out / "reports.txt", text + "\n")
     print(text)
     print(f"\nwrote {out / 'reports.txt'}")
 

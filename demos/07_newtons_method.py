@@ -7,6 +7,7 @@ Run: python demos/07_newtons_method.py
 from pathlib import Path
 
 from micrograd_plus import Value, grad
+from micrograd_plus.files import write_atomic
 
 
 def rosenbrock(x: Value, y: Value) -> Value:
@@ -37,7 +38,7 @@ def main(out: Path = Path("out/07_newton"), quick: bool = False) -> None:
     lines.append(f"\nNewton's method reaches ({point[0]:.6f}, {point[1]:.6f}); the minimum is (1, 1).")
     text = "\n".join(lines)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "newton.txt").write_text(text + "\n")
+    write_atomic(out / "newton.txt", text + "\n")
     print(text)
     print(f"\nwrote {out / 'newton.txt'}")
 

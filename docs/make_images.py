@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from micrograd_plus import Value, draw
+from micrograd_plus.files import write_atomic
 from micrograd_plus.notes import dense_layer
 from micrograd_plus.viz import backward_frames
 
@@ -16,8 +17,8 @@ IMAGES = Path(__file__).resolve().parent / "images"
 def main() -> None:
     IMAGES.mkdir(exist_ok=True)
     layer = dense_layer()
-    (IMAGES / "notes_graph.svg").write_text(draw(layer.E).svg())
-    (IMAGES / "notes_path_E_to_w00.svg").write_text(draw(layer.E, highlight=layer.W[0][0]).svg())
+    write_atomic(IMAGES / "notes_graph.svg", draw(layer.E).svg())
+    write_atomic(IMAGES / "notes_path_E_to_w00.svg", draw(layer.E, highlight=layer.W[0][0]).svg())
 
     # A small neuron, so a backward frame is readable at README width.
     x, w, b = Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")
@@ -28,7 +29,7 @@ def main() -> None:
     y = n.tanh()
     y.label = "y"
     frames = backward_frames(y, parameters=[w, b])
-    (IMAGES / "backward_frame.svg").write_text(frames[len(frames) // 2])
+    write_atomic(IMAGES / "backward_frame.svg", frames[len(frames) // 2])
 
     curves = Path("out/04_five_optimizers/loss_curves.png")
     if curves.exists():

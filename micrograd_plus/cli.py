@@ -2,7 +2,8 @@
 
 Each subcommand is one small function taking the parsed arguments. A user's mistake raises
 `CommandError` (or one of the engine's ValueError family) and `main` turns it into one line on
-stderr and exit status 2, with no traceback.
+stderr and exit status 2, with no traceback. Anything else that escapes a command (a bug of ours)
+is reported the same way, also with exit status 2: status 1 means only "gradcheck found a mismatch".
 """
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .expression import ExpressionError, parse, parse_assignments
+from .files import write_atomic
 from .gradcheck import gradcheck
 
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
 EXIT_USER_ERROR = 2  # as argparse uses for bad arguments
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 
 
 class CommandError(Exception):
@@ -108,7 +111,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"{problem.describe()}: {model}, {args.optimizer}, {epochs} epochs")
     try:
         run = _train_and_validate(problem, args, hidden, epochs)
-    except FloatingPointError as error:  # fit's own report of a loss gone to nan or inf
+    except FloatingPointError as error:  # fit's TrainingDiverged: epoch, loss and learning rate
         raise CommandError(str(error)) from None
     except ArithmeticError as error:  # an operation overflowed on the way there
         raise CommandError(f"{error} (training diverged? try a smaller --lr)") from None
@@ -122,7 +125,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     model_file, scaler_file = out / "model.json", out / "scaler.json"
     _writing(lambda: run.model.save(model_file), out)
     scaling = {"feature_range": run.scaler.feature_range, "data_min": run.scaler.data_min_, "data_max": run.scaler.data_max_}
-    _writing(lambda: scaler_file.write_text(json.dumps(scaling, indent=1) + "\n"), out)
+    _writing(lambda: write_atomic(scaler_file, json.dumps(scaling, indent=1) + "\n"), out)
     print(f"wrote {model_file}: the trained weights as JSON, for inputs scaled as {scaler_file} says")
     _plot_run(problem, run, out)
     return 0
@@ -194,7 +197,7 @@ def cmd_compare_optimizers(args: argparse.Namespace) -> int:
     histories, table = compare_optimizers(problem, hidden=args.hidden, epochs=args.epochs, seed=args.seed)
     print(f"five optimizers on {problem.describe()}, the same weights, split and epochs:\n\n{table}\n")
     table_file = out / "optimizers.md"
-    _writing(lambda: table_file.write_text(table + "\n"), out)
+    _writing(lambda: write_atomic(table_file, table + "\n"), out)
     print(f"wrote {table_file}")
     try:
         from .plots import plot_history
@@ -362,3 +365,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, ExpressionError, ArithmeticError, ValueError, TypeError) as error:
         print(f"micrograd-plus {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except Exception as error:  # noqa: BLE001 - the last resort: never a traceback, never exit 1
+        print(f"micrograd-plus {args.command}: error: {type(error).__name__}: {error} "
+              "(unexpected: please report it)", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's status for SIGINT
+        print(f"micrograd-plus {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

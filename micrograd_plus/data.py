@@ -12,7 +12,7 @@ import random
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
-from .checks import positive_int
+from .checks import feature_rows, positive_int
 
 Rows = list[list[float]]
 
@@ -184,6 +184,10 @@ class KFold:
 
     def split(self, n: int | Sequence) -> Iterator[tuple[list[int], list[int]]]:
         """Yield (train_indices, validation_indices) for each fold; `n` or a dataset of length n."""
+        if isinstance(n, bool) or not isinstance(n, (int, Sequence)) or isinstance(n, str):
+            raise ValueError(
+                f"KFold.split: expected a number of samples (an int) or a dataset, got {n!r:.60}"
+            )
         n = n if isinstance(n, int) else len(n)
         if self.n_splits > n:
             raise ValueError(
@@ -329,4 +333,5 @@ def _rows(X: Sequence[Sequence[float]], method: str) -> list[Sequence[float]]:
             f"MinMaxScaler.{method}: expected a non-empty list of feature rows, "
             f"e.g. [[x0, x1], ...], got {X!r:.60}"
         )
+    feature_rows(X, f"MinMaxScaler.{method}")  # nan, inf, strings and ragged rows, by row
     return list(X)

@@ -7,6 +7,11 @@ a message that points at the offending part:
     x.__class__ + 1
     ^^^^^^^^^^^
     attribute access is not allowed
+
+Size is limited too: at most MAX_LENGTH characters and MAX_DEPTH operations nested inside one
+another (`x*x*x` is 2 deep, `-(-(-x))` 3). The walk that builds the graph is recursive, and
+Python's own parser runs out of stack (or memory) on a few thousand nested operations; the limits
+turn that into one clear message long before.
 """
 from __future__ import annotations
 
@@ -52,6 +57,10 @@ _DESCRIPTIONS: dict[type[ast.AST], str] = {
 }
 
 
+MAX_LENGTH = 1000  # characters: far more than a command line needs
+MAX_DEPTH = 100  # nested operations: a sum of 101 terms, or `exp` of `exp` ... 100 times
+
+
 class ExpressionError(ValueError):
     """An expression that cannot be read; the message points at the offending part."""
 
@@ -90,6 +99,9 @@ class Expression:
 
 def parse(text: str) -> Expression:
     """Parse and check `text`; raise ExpressionError pointing at anything not allowed."""
+    if len(text.strip()) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(text.strip()):,} characters long; the limit is "
+                              f"{MAX_LENGTH:,} (build a larger graph in Python instead)")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as error:
@@ -97,6 +109,10 @@ def parse(text: str) -> Expression:
         column = error.offset - 1 if error.offset else len(text.strip())
         reason = error.msg if error.msg != "invalid syntax" else "this is not valid arithmetic"
         raise ExpressionError(_pointing(text.strip(), column, column + 1, reason)) from None
+    except (RecursionError, MemoryError):  # the parser's own stack, before our depth check
+        raise ExpressionError(f"operations nest more than {MAX_DEPTH} deep, the limit "
+                              "(build a deeper graph in Python instead)") from None
+    _check_depth(tree)
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     names: list[str] = []
     for node in ast.walk(tree):
@@ -159,6 +175,20 @@ def _check(node: ast.AST, text: str, called: set[int]) -> None:
     if not isinstance(node, allowed):
         what = _DESCRIPTIONS.get(type(node), type(node).__name__)
         raise ExpressionError(_pointing_at(node, text, f"{what} not allowed"))
+
+
+def _check_depth(tree: ast.expr) -> None:
+    """Refuse more than MAX_DEPTH nested operations, walking with a stack (never recursion)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            # no caret: under a text this long it would be a screenful of ^
+            raise ExpressionError(f"operations nest more than {MAX_DEPTH} deep, the limit "
+                                  "(build a deeper graph in Python instead)")
+        callee = node.func if isinstance(node, ast.Call) else None  # `exp` in exp(x) adds no depth
+        stack += [(child, depth + 1) for child in ast.iter_child_nodes(node)
+                  if isinstance(child, ast.expr) and child is not callee]
 
 
 def _check_number(node: ast.Constant, text: str) -> None:

@@ -1,17 +1,25 @@
-"""Writing a user's files so that nothing is ever half-written.
+"""A user's files: written so that nothing is ever half-written, read so that nothing is too big.
 
 A plain `open(path, "w")` empties the old file before the new content exists: an exception, a full disk
 or a kill in between leaves neither version. Instead we write a temporary file in the same folder,
 flush it to disk, then `os.replace` it over the target, which is atomic on POSIX and Windows. Any
 failure before the replace leaves the previous file byte-identical.
+
+Reading JSON (`read_json`) is bounded: the size is checked before anything is read, so a huge
+file or a device such as /dev/zero is refused instead of filling memory, and every error names
+the file.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+MAX_JSON_BYTES = 64 * 2**20  # 64 MiB: about 2.5 million saved numbers, far more than any model here
 
 
 def write_atomic(path: str | os.PathLike, content: str | bytes, *, encoding: str = "utf-8") -> Path:
@@ -27,7 +35,10 @@ def write_atomic_with(path: str | os.PathLike, write: Callable[[BinaryIO], objec
     If `write` raises, the temporary file is removed and `path` is untouched.
     """
     target = Path(path)
-    descriptor, temporary = _create_beside(target)
+    try:
+        descriptor, temporary = _create_beside(target)
+    except OSError as error:
+        raise _naming(error, target)
     try:
         with os.fdopen(descriptor, "wb") as f:
             write(f)
@@ -35,10 +46,19 @@ def write_atomic_with(path: str | os.PathLike, write: Callable[[BinaryIO], objec
             os.fsync(f.fileno())
         _keep_permissions(target, temporary)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         _remove_quietly(temporary)
+        if isinstance(error, OSError):
+            raise _naming(error, target)
         raise
     return target
+
+
+def _naming(error: OSError, target: Path) -> OSError:
+    """The error about the temporary file, told about the file the user asked for."""
+    if error.filename is not None:
+        error.filename, error.filename2 = str(target), None
+    return error
 
 
 def _create_beside(target: Path) -> tuple[int, str]:
@@ -65,3 +85,34 @@ def _remove_quietly(temporary: str) -> None:
         os.remove(temporary)
     except FileNotFoundError:
         pass
+
+
+def read_json(path: str | os.PathLike, *, max_bytes: int = MAX_JSON_BYTES, what: str = "file") -> Any:
+    """The JSON document in `path`, read as UTF-8, refused with a message naming the file when it
+    is larger than `max_bytes`, not a file, not UTF-8 or not valid JSON.
+
+    Every number is read as a float (`1e999` and a 400-digit integer become inf), so the caller's
+    finiteness check names the key instead of the parser failing on a number it cannot hold.
+    """
+    with open(path, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISDIR(mode):
+            raise ValueError(f"{path}: not a regular file, so not a saved {what}")
+        size = os.fstat(f.fileno()).st_size
+        if size > max_bytes:
+            raise ValueError(f"{path}: {size:,} bytes is far larger than any saved {what} "
+                             f"(the limit is {max_bytes:,} bytes)")
+        data = f.read(max_bytes + 1)  # a pipe has no size: stop just past the limit
+    if len(data) > max_bytes:
+        raise ValueError(f"{path}: more than {max_bytes:,} bytes, far larger than any saved {what}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text (byte {error.start}), so not a saved {what}") from None
+    try:
+        return json.loads(text, parse_int=float, parse_constant=float)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON, {error.msg} at line {error.lineno} "
+                         f"column {error.colno}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: JSON nested too deeply to be a saved {what}") from None

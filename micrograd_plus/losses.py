@@ -15,7 +15,7 @@ from numbers import Integral
 
 from .activations import Scalar, _as_value, _sum, log_softmax
 from .engine import Value
-from .checks import finite_number, non_negative
+from .checks import distribution, finite_number, non_negative
 
 Target = int | Sequence[float]  # a class index, or a one-hot (or probability) list
 
@@ -192,10 +192,7 @@ def _target_weights(target: Target, classes: int, where: str) -> list[tuple[int,
             raise ValueError(
                 f"{where}: a one-hot target needs {classes} entries, got {len(target)}: {target!r}"
             )
-        weights = [(k, finite_number(w, where, "a target")) for k, w in enumerate(target) if w != 0]
-        if not weights:
-            raise ValueError(f"{where}: a one-hot target needs a non-zero entry, got {target!r}")
-        return weights
+        return [(k, w) for k, w in enumerate(distribution(target, where, "a target")) if w != 0]
     raise ValueError(f"{where}: a target must be a class index or a one-hot list, got {target!r}")
 
 

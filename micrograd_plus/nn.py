@@ -35,6 +35,7 @@ from .activations import (
     tanh,
 )
 from .engine import Value
+from .files import read_json, write_atomic
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -46,7 +47,7 @@ from .losses import (
     mse_loss,
 )
 from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
-from .train import accuracy, evaluate, fit, predict
+from .train import TrainingDiverged, accuracy, evaluate, fit, predict
 from .checks import non_negative, positive_int
 
 Seed = int | random.Random  # an int seeds a new generator; a generator is drawn from
@@ -118,14 +119,26 @@ class Module:
             p.data = v
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the state dict to `path` as JSON (never pickle: loading runs no code)."""
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.state_dict(), f, indent=1)
+        """Write the state dict to `path` as JSON (never pickle: loading runs no code).
+
+        The write is atomic (`files.write_atomic`): a failure leaves any previous file as it was.
+        A nan or infinite parameter is refused by name, since JSON has no such numbers and `load`
+        would reject the file.
+        """
+        state = {
+            key: [_saveable(v, f"{key}[{i}]") for i, v in enumerate(values)]
+            if isinstance(values, list) else _saveable(values, key)
+            for key, values in self.state_dict().items()
+        }
+        write_atomic(path, json.dumps(state, indent=1) + "\n")
 
     def load(self, path: str | os.PathLike) -> None:
-        """Read a JSON state dict written by `save` and load it (validated, all or nothing)."""
-        with open(path, encoding="utf-8") as f:
-            self.load_state_dict(json.load(f))
+        """Read a JSON state dict written by `save` and load it (validated, all or nothing).
+
+        A file that is too large (over `files.MAX_JSON_BYTES`), not UTF-8 or not JSON is refused
+        with its name; a number beyond the float range is refused with its key.
+        """
+        self.load_state_dict(read_json(path, what="model"))
 
 
 class Neuron(Module):
@@ -341,14 +354,31 @@ def _regularized(layer: Layer) -> bool:
 
 
 def _finite(x: object, key: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x):
-        raise TypeError(f"load_state_dict: {key!r} should be a finite number, got {_describe(x)}")
+    try:
+        finite = not isinstance(x, bool) and isinstance(x, Real) and math.isfinite(x)
+    except OverflowError:  # an int beyond the float range
+        finite = False
+    if not finite:
+        overflowed = isinstance(x, (int, float)) and abs(x) == math.inf  # 1e999 in a file reads as inf
+        beyond = " (a number beyond the float range)" if overflowed else ""
+        raise TypeError(
+            f"load_state_dict: {key!r} should be a finite number, got {_describe(x)}{beyond}"
+        )
     return float(x)
+
+
+def _saveable(x: object, key: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x):
+        raise ValueError(f"save: parameter {key!r} is {x!r}; only finite numbers can be saved "
+                         "(training diverged? nothing was written)")
+    return float(x)  # a numpy float32 becomes a plain float that json can write
 
 
 def _describe(x: object) -> str:
     if isinstance(x, list):
         return f"a list of {len(x)}"
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) > 10**20:
+        return f"an integer of {len(str(abs(x)))} digits"
     return f"{x!r} ({type(x).__name__})"
 
 
@@ -378,6 +408,7 @@ __all__ = [
     "RMSprop",
     "Adam",
     "fit",
+    "TrainingDiverged",
     "evaluate",
     "accuracy",
     "predict",

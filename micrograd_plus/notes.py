@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import Value
+from .files import write_atomic
 from .viz.style import number
 
 X = (2.0, 3.0)
@@ -164,7 +165,7 @@ def save_walkthrough(out: Path, layer: DenseLayer | None = None) -> list[tuple[P
     layer = layer or dense_layer()
     out.mkdir(parents=True, exist_ok=True)
     dot_file = out / "graph.dot"
-    dot_file.write_text(draw(layer.E).source, encoding="utf-8")
+    write_atomic(dot_file, draw(layer.E).source)
     written = [(dot_file, "the graph as Graphviz DOT")]
     written.append((draw(layer.E).save(out / "graph.svg"),
                     "the graph, each edge labelled with its local derivative"))

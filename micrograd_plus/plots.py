@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import no_grad
+from .files import write_atomic_with
 
 MISSING = "plotting needs matplotlib: pip install 'micrograd_plus[plot]'"
 
@@ -155,7 +156,9 @@ def _figure(width: float, height: float) -> Any:
 def _save(figure: Any, path: str | os.PathLike) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)  # a Figure made without pyplot renders with Agg
+    # A Figure made without pyplot renders with Agg; into a file object it needs the format named.
+    fmt = path.suffix[1:].lower() or "png"
+    write_atomic_with(path, lambda f: figure.savefig(f, format=fmt))
     return path
 
 

@@ -19,12 +19,29 @@ from typing import Any
 
 from tqdm import tqdm
 
+from .checks import distribution, feature_rows, finite_number
 from .data import _check_pairs, batches
 from .engine import Value, no_grad
 from .losses import cross_entropy
 
 History = dict[str, list[float]]
 Metric = Callable[[Sequence, Sequence], float]
+
+# Training has diverged when an epoch's mean loss is this many times the first epoch's (or 1,
+# whichever is larger, so a run that starts near 0 is not stopped for a loss of 0.01).
+DIVERGENCE_FACTOR = 1000.0
+
+
+class TrainingDiverged(FloatingPointError):
+    """`fit` stopped: the loss became nan or inf, or rose far above the first epoch's.
+
+    `epoch` (1-based), `loss` (that epoch's mean loss) and `lr` (the learning rate in use) say
+    where; a smaller learning rate usually helps.
+    """
+
+    def __init__(self, message: str, *, epoch: int, loss: float, lr: float | None) -> None:
+        super().__init__(message)
+        self.epoch, self.loss, self.lr = epoch, loss, lr
 
 
 def predict(model: Callable, X: Sequence) -> list:
@@ -33,6 +50,7 @@ def predict(model: Callable, X: Sequence) -> list:
     Computed under no_grad: no graph is kept. For classes, take the argmax of each list (or the
     sign of a single score); `accuracy` does this for you.
     """
+    feature_rows(X, "predict")
     with no_grad():
         return [_floats(model(x)) for x in X]
 
@@ -71,7 +89,7 @@ def evaluate(
     metric: Metric | None = accuracy,
 ) -> tuple[float, float | None]:
     """(data loss, metric) on (X, y) without training and without keeping a graph."""
-    _check_pairs(X, y, "evaluate")
+    _check_data(X, y, "evaluate")
     with no_grad():
         outputs = [model(x) for x in X]
         return loss(outputs, y).data, metric(outputs, y) if metric else None
@@ -102,8 +120,14 @@ def fit(
     and, with validation=(X_val, y_val), "val_loss" and "val_accuracy" after the epoch.
     A tqdm progress bar shows loss and accuracy; it is silent when progress=False or when stderr
     is not a terminal (a log file, a test run).
+
+    Divergence stops training with `TrainingDiverged` (epoch, loss, learning rate): a loss or a
+    parameter that is nan or inf, or an epoch's loss over DIVERGENCE_FACTOR times the first
+    epoch's (and over 1).
     """
-    _check_pairs(X, y, "fit")
+    _check_data(X, y, "fit")
+    if validation is not None:
+        _check_data(*validation, "fit validation")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
@@ -129,8 +153,8 @@ def fit(
             total_loss += total.data * len(X_batch)
             all_outputs += [_floats(o) for o in outputs]
             all_targets += y_batch
-        _check_finite(model, total_loss, epoch=len(history["loss"]) + 1)
         history["loss"].append(total_loss / len(X))
+        _check_diverged(model, history["loss"], optimizer)
         history["lr"].append(optimizer.current_lr)
         shown = {"loss": f"{history['loss'][-1]:.4f}"}
         if metric:
@@ -150,17 +174,38 @@ def fit(
 # ---- helpers ------------------------------------------------------------------------------------
 
 
-def _check_finite(model: Any, total_loss: float, epoch: int) -> None:
-    """Fail loudly when training diverges, rather than carry on (and save) nan weights."""
-    if not math.isfinite(total_loss):
-        problem = f"the loss became {total_loss}"
+def _check_diverged(model: Any, losses: list[float], optimizer: Any) -> None:
+    """Stop when training diverges, rather than carry on (and save) useless weights."""
+    epoch, loss = len(losses), losses[-1]
+    lr = getattr(optimizer, "current_lr", None)
+    ceiling = DIVERGENCE_FACTOR * max(losses[0], 1.0)
+    if not math.isfinite(loss):
+        problem = f"the loss became {loss}"
     elif not all(math.isfinite(p.data) for p in model.parameters()):
         problem = "a parameter became nan or inf"
+    elif loss > ceiling:
+        problem = (f"the loss rose to {loss:.4g}, over {DIVERGENCE_FACTOR:g} times the first "
+                   f"epoch's {losses[0]:.4g}")
     else:
         return
-    raise FloatingPointError(
-        f"fit: {problem} in epoch {epoch}: training diverged (a smaller learning rate usually helps)"
+    rate = f" at learning rate {lr:g}" if isinstance(lr, (int, float)) else ""
+    raise TrainingDiverged(
+        f"fit: {problem} in epoch {epoch}: training diverged{rate}"
+        " (a smaller learning rate usually helps)",
+        epoch=epoch, loss=loss, lr=lr,
     )
+
+
+def _check_data(X: Sequence, y: Sequence, where: str) -> None:
+    """Clear errors, by row, for data that would otherwise train on garbage: nan or inf, strings,
+    ragged rows, and a list target that is not one-hot (nor probabilities)."""
+    _check_pairs(X, y, where)
+    feature_rows(X, where)
+    for i, target in enumerate(y):
+        if isinstance(target, (list, tuple)):
+            distribution(target, where, f"target {i}")
+        elif not isinstance(target, Value):
+            finite_number(target, where, f"target {i}")
 
 
 def _epoch(X: Sequence, y: Sequence, batch_size: int | None, rng: random.Random):
@@ -188,7 +233,7 @@ def _argmax(xs: list[float]) -> int:
 
 def _class_of(target: Any, classes: int) -> int:
     if isinstance(target, (list, tuple)):
-        return _argmax(list(target))
+        return _argmax(distribution(target, "accuracy", "a target"))
     if isinstance(target, Integral) and not isinstance(target, bool) and 0 <= target < classes:
         return int(target)
     raise ValueError(f"accuracy: a target must be a class index below {classes}, got {target!r}")

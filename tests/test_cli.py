@@ -233,3 +233,52 @@ def test_highlight_needs_an_output_file(capsys):
 def test_an_expression_starting_with_minus_goes_after_double_dash(capsys):
     status, out, _ = run(capsys, "graph", "--", "-x*2", "x=1")
     assert status == 0 and out.splitlines()[:2] == ["-x*2 = -2", "  d/dx = -2"]
+
+
+@pytest.mark.parametrize("command", ["graph", "explain", "gradcheck"])
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("x*" * 330 + "x", "operations nest more than 100 deep"),
+        ("-" * 329 + "x", "operations nest more than 100 deep"),
+        ("x**" * 300 + "x", "operations nest more than 100 deep"),
+        ("-" * 100_000 + "x", "the expression is 100,001 characters long; the limit is 1,000"),
+    ],
+)
+def test_an_expression_too_big_is_exit_2_never_a_traceback_or_a_mismatch(capsys, command, expression, message):
+    status, _, err = run(capsys, command, "--", expression, "x=0.5")
+    assert status == 2  # 1 would tell a gradcheck user the derivative is wrong
+    assert err.startswith(f"micrograd-plus {command}: error: {message}")
+    assert "Traceback" not in err
+
+
+def test_an_unexpected_failure_is_one_message_and_exit_2(capsys, monkeypatch):
+    import micrograd_plus.cli as cli
+
+    def broken(args):
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(cli, "cmd_explain", broken)
+    status, _, err = run(capsys, "explain", "x", "x=1")
+    assert status == 2
+    assert err == ("micrograd-plus explain: error: RuntimeError: something we did not foresee"
+                   " (unexpected: please report it)\n")
+
+
+def test_train_that_diverges_without_nan_is_exit_2_and_saves_nothing(capsys, tmp_path):
+    status, _, err = run(capsys, "train", "--dataset", "vertical", "--optimizer", "adam", "--lr", "1e6",
+                         "--epochs", "20", "--out", str(tmp_path))
+    assert status == 2
+    assert "training diverged at learning rate 1e+06" in err and "in epoch 2" in err
+    assert not (tmp_path / "model.json").exists()
+
+
+def test_ctrl_c_is_one_line_and_the_shells_status_not_a_traceback(capsys, monkeypatch):
+    import micrograd_plus.cli as cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_explain", interrupted)
+    status, _, err = run(capsys, "explain", "x", "x=1")
+    assert (status, err) == (130, "micrograd-plus explain: interrupted\n")

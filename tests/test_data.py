@@ -259,3 +259,27 @@ def test_cross_validate_fits_the_scaler_on_each_folds_training_part_only(monkeyp
     assert result["mean_accuracy"] == pytest.approx(sum(result["accuracy"]) / 3)
     assert result["mean_loss"] == pytest.approx(sum(result["loss"]) / 3)
     assert all(0 <= a <= 1 for a in result["accuracy"])
+
+
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        ([[0.0, 1.0], [float("nan"), 2.0]], r"row 1, column 0 is nan; data must be finite numbers"),
+        ([[0.0, 1.0], [3.0, float("-inf")]], r"row 1, column 1 is -inf"),
+        ([[0.0, 1.0], [2.0, "3"]], r"row 1, column 1 is '3' \(str\), not a number"),
+        ([[0.0, 1.0], [2.0]], r"row 1 has 1 features but row 0 has 2"),
+        ([[0.0, 1.0], "ab"], r"row 1 is 'ab', not a list of numbers"),
+    ],
+)
+def test_the_scaler_names_the_row_of_bad_data(X, message):
+    with pytest.raises(ValueError, match=f"MinMaxScaler.fit: {message}"):
+        MinMaxScaler().fit(X)
+    fitted = MinMaxScaler().fit([[0.0, 1.0], [1.0, 2.0]])
+    with pytest.raises(ValueError, match=f"MinMaxScaler.transform: {message}"):
+        fitted.transform(X)
+
+
+@pytest.mark.parametrize("n", [2.5, "abc", True, None])
+def test_kfold_split_refuses_what_is_not_a_count_or_a_dataset(n):
+    with pytest.raises(ValueError, match=r"KFold.split: expected a number of samples \(an int\) or a dataset, got"):
+        list(KFold(2).split(n))

@@ -118,3 +118,26 @@ def test_each_sub_expression_is_labelled_with_its_text():
 def test_arithmetic_on_constants_gets_the_engines_checks(text, error, message):
     with pytest.raises(error, match=message):
         parse(text).evaluate({"x": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x*" * 330 + "x", "operations nest more than 100 deep"),
+        ("-" * 329 + "x", "operations nest more than 100 deep"),
+        ("x**" * 300 + "x", "operations nest more than 100 deep"),
+        ("exp(" * 101 + "x" + ")" * 101, "operations nest more than 100 deep"),
+        ("-" * 100_000 + "x", "the expression is 100,001 characters long; the limit is 1,000"),
+        ("x+" * 2000 + "x", "the expression is 4,001 characters long; the limit is 1,000"),
+    ],
+)
+def test_expressions_beyond_the_size_limits_are_one_clear_error(text, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse(text)
+
+
+def test_expressions_up_to_the_limits_work():
+    root, _ = parse("x+" * 100 + "x").evaluate({"x": 0.5})  # 100 nested additions, the limit
+    assert root.data == 101 * 0.5
+    root, _ = parse("-" * 100 + "x").evaluate({"x": 0.5})
+    assert root.data == 0.5

@@ -42,3 +42,10 @@ def test_a_new_file_gets_the_mode_open_would_give(tmp_path):
     plain.write_text("x")
     atomic = write_atomic(tmp_path / "atomic.txt", "x")
     assert stat.S_IMODE(atomic.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+
+
+def test_an_error_names_the_file_asked_for_not_the_temporary_one(tmp_path):
+    with pytest.raises(FileNotFoundError) as error:
+        write_atomic(tmp_path / "missing" / "model.json", "x")
+    assert error.value.filename == str(tmp_path / "missing" / "model.json")
+    assert ".tmp" not in str(error.value)

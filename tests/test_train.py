@@ -243,3 +243,93 @@ def test_fit_fails_loudly_when_training_diverges():
     with pytest.raises(FloatingPointError, match=r"fit: (the loss became nan|a parameter became nan or inf) in epoch \d: training diverged"):
         fit(model, [[1.0, 2.0], [-1.0, 0.5]], [0, 1], loss=cross_entropy,
             optimizer=SGD(model.parameters(), lr=1e300), epochs=3, progress=False)
+
+
+class _Tripling:
+    """An 'optimizer' that triples every parameter per step: a loss that grows 9x per epoch."""
+
+    current_lr = 0.25
+
+    def __init__(self, parameters):
+        self.parameters = parameters
+
+    def step(self):
+        for p in self.parameters:
+            p.data *= 3
+
+
+def test_fit_stops_when_the_loss_rises_far_above_the_first_epochs():
+    from micrograd_plus.nn import Neuron, TrainingDiverged, fit, mse_loss
+
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data = 0.5  # output w * 1, target 0: losses 0.25, 2.25, 20.25, 182.25, 1640.25
+    with pytest.raises(TrainingDiverged) as stopped:
+        fit(model, [[1.0]], [0.0], loss=mse_loss, optimizer=_Tripling(model.parameters()),
+            epochs=10, metric=None, progress=False)
+    assert (stopped.value.epoch, stopped.value.loss, stopped.value.lr) == (5, 1640.25, 0.25)
+    assert str(stopped.value) == (
+        "fit: the loss rose to 1640, over 1000 times the first epoch's 0.25 in epoch 5: training"
+        " diverged at learning rate 0.25 (a smaller learning rate usually helps)")
+
+
+def test_a_loss_that_starts_near_zero_may_rise_a_little_without_being_called_divergence():
+    from micrograd_plus.nn import Neuron, fit, mse_loss
+
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data = 0.001  # losses 1e-6, 9e-6, ... 0.43 after 7 epochs: all below 1000 * 1
+    history = fit(model, [[1.0]], [0.0], loss=mse_loss, optimizer=_Tripling(model.parameters()),
+                  epochs=7, metric=None, progress=False)
+    assert len(history["loss"]) == 7
+
+
+def test_adam_with_a_huge_learning_rate_is_stopped_with_epoch_loss_and_rate():
+    from micrograd_plus.nn import MLP, Adam, TrainingDiverged, cross_entropy, fit
+
+    X, y = vertical_data(20, 3, seed=0)
+    model = MLP(2, [8, 3], seed=0)
+    with pytest.raises(TrainingDiverged, match=r"training diverged at learning rate 1e\+06") as stopped:
+        fit(model, X, y, loss=cross_entropy, optimizer=Adam(model.parameters(), lr=1e6),
+            epochs=50, progress=False)
+    assert stopped.value.epoch < 50 and stopped.value.loss > 1000 * 1.0
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        ([[0.0, 1.0], [float("nan"), 2.0]], [0, 1], r"row 1, column 0 is nan; data must be finite numbers"),
+        ([[0.0, 1.0], [1.0, float("inf")]], [0, 1], r"row 1, column 1 is inf"),
+        ([[0.0, 1.0], [1.0, 2.0, 3.0]], [0, 1], r"row 1 has 3 features but row 0 has 2"),
+        ([[0.0, 1.0], [1.0, "2"]], [0, 1], r"row 1, column 1 is '2' \(str\), not a number"),
+        ([[0.0, 1.0], [1.0, 2.0]], [[1, 0], [1, 1]], r"target 1 \[1, 1\] is not one-hot"),
+        ([[0.0, 1.0], [1.0, 2.0]], [[1, 0], [0, 0]], r"target 1 \[0, 0\] is not one-hot"),
+        ([[0.0, 1.0], [1.0, 2.0]], [[2, -1], [0, 1]], r"target 0 \[2, -1\] is not one-hot"),
+        ([[0.0, 1.0], [1.0, 2.0]], [0, float("nan")], r"target 1 must be a finite number, got nan"),
+    ],
+)
+def test_fit_evaluate_and_predict_name_the_row_of_bad_data(X, y, message):
+    from micrograd_plus.nn import MLP, SGD, evaluate, fit, predict
+
+    model = MLP(2, [2], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=f"fit: {message}"):
+        fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+    assert [p.data for p in model.parameters()] == before  # refused before any step
+    with pytest.raises(ValueError, match=f"evaluate: {message}"):
+        evaluate(model, X, y)
+    if "target" not in message:
+        with pytest.raises(ValueError, match=f"predict: {message}"):
+            predict(model, X)
+
+
+def test_probability_targets_are_still_accepted():
+    from micrograd_plus.nn import MLP, evaluate
+
+    loss, acc = evaluate(MLP(2, [2], seed=0), [[0.0, 1.0]], [[0.25, 0.75]])
+    assert loss > 0 and acc in (0.0, 1.0)
+
+
+def test_the_loss_itself_refuses_a_target_that_is_not_one_hot():
+    from micrograd_plus.nn import cross_entropy
+
+    with pytest.raises(ValueError, match=r"cross_entropy: a target \[1, 1, 0\] is not one-hot"):
+        cross_entropy([Value(0.0), Value(1.0), Value(2.0)], [1, 1, 0])

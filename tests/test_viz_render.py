@@ -129,3 +129,58 @@ def test_graphviz_pures_non_ascii_width_notice_is_logged_at_debug_only(caplog):
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="format must be one of"):
         renderer.render("digraph {}", "gif")
+
+
+def fake_dot(monkeypatch, tmp_path, script: str) -> None:
+    fake = tmp_path / "fake-dot"
+    fake.write_text("#!/bin/sh\n" + script)
+    fake.chmod(0o755)
+    monkeypatch.setenv(renderer.ENV_VAR, str(fake))
+
+
+def test_a_dot_that_hangs_is_stopped_after_the_timeout(monkeypatch, tmp_path):
+    fake_dot(monkeypatch, tmp_path, "exec sleep 30\n")
+    with pytest.raises(RenderError, match=r"did not finish within 0.2 s and was stopped; allow longer"
+                                          r" with render\(..., timeout=SECONDS\) or MICROGRAD_PLUS_DOT_TIMEOUT"):
+        renderer.render("digraph {}", "svg", timeout=0.2)
+
+
+def test_the_timeout_comes_from_the_environment_when_not_given(monkeypatch, tmp_path):
+    fake_dot(monkeypatch, tmp_path, "exec sleep 30\n")
+    monkeypatch.setenv(renderer.TIMEOUT_ENV_VAR, "0.2")
+    with pytest.raises(RenderError, match=r"within 0.2 s"):
+        draw(small_graph()).svg()
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "nan", "inf"])
+def test_a_bad_timeout_setting_is_a_clear_error(monkeypatch, value):
+    monkeypatch.setenv(renderer.TIMEOUT_ENV_VAR, value)
+    with pytest.raises(ValueError, match=f"MICROGRAD_PLUS_DOT_TIMEOUT='{value}' must be a positive number of seconds"):
+        renderer.render("digraph {}", "svg")
+
+
+@pytest.mark.parametrize(
+    ("script", "fmt"),
+    [
+        ("cat > /dev/null\necho 'this is not a picture'\n", "svg"),
+        ("cat > /dev/null\nprintf '\\211PNG\\r\\n\\032\\n'\n", "svg"),
+        ("cat > /dev/null\n", "svg"),
+        ("cat > /dev/null\necho '<svg xmlns=\"http://www.w3.org/2000/svg\"/>'\n", "png"),
+    ],
+)
+def test_output_that_is_not_the_format_asked_for_is_refused_and_not_saved(monkeypatch, tmp_path, script, fmt):
+    fake_dot(monkeypatch, tmp_path, script)
+    target = tmp_path / f"graph.{fmt}"
+    with pytest.raises(RenderError, match=f"succeeded but did not write {fmt.upper()}: its output begins"):
+        draw(small_graph()).save(target)
+    assert not target.exists()
+
+
+def test_the_cli_reports_a_hanging_renderer_in_one_line(monkeypatch, tmp_path, capsys):
+    from micrograd_plus.cli import main
+
+    fake_dot(monkeypatch, tmp_path, "exec sleep 30\n")
+    monkeypatch.setenv(renderer.TIMEOUT_ENV_VAR, "0.2")
+    status = main(["graph", "x*2", "x=1", "--out", str(tmp_path / "g.svg")])
+    err = capsys.readouterr().err
+    assert status == 2 and "did not finish within 0.2 s" in err and "Traceback" not in err

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..engine import Value
+from ..files import write_atomic
 from . import dot, labels, style
 from .explain import step_texts
 from .graph import Graph
@@ -48,12 +49,12 @@ def save_frames(
     frames = _frames(walk)
     if path.suffix.lower() in (".html", ".htm"):
         title = f"backward from {walk.graph.names[root]}, step by step"
-        path.write_text(stepper_page(frames, step_texts(walk), title), encoding="utf-8")
+        write_atomic(path, stepper_page(frames, step_texts(walk), title))
         return path
     path.mkdir(parents=True, exist_ok=True)
     width = len(str(len(frames) - 1))
     for step, frame in enumerate(frames):
-        (path / f"frame_{step:0{width}d}.svg").write_text(frame, encoding="utf-8")
+        write_atomic(path / f"frame_{step:0{width}d}.svg", frame)
     return path
 
 

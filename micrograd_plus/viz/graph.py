@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .. import engine
 from ..engine import Value
 from .derivatives import formula, local_derivative
+from .style import printable
 
 # Labels the nn library gives to parameters: `L1.N0.w2`, `L1.N0.b`, or `w2`, `b` (unnamed neuron).
 PARAMETER_LABEL = re.compile(r"^(?:(?P<neuron>.+)\.)?(?:w\d+|b)$")
@@ -48,7 +49,9 @@ class Graph:
         self.root = root
         self.order: list[Value] = engine.topological_order(root)
         self.index = {node: i for i, node in enumerate(self.order)}
-        self.names = {node: node.label or f"v{i}" for i, node in enumerate(self.order)}
+        # as drawn: a label with a line break or a control character is shown escaped, everywhere
+        self.names = {node: printable(str(node.label)) if node.label else f"v{i}"
+                      for i, node in enumerate(self.order)}
         self.grads = dict(grads) if grads is not None else {n: n.grad for n in self.order}
         self.parameters = self._find_parameters(parameters)
         self.operand_edges: dict[Value, list[Edge]] = {node: [] for node in self.order}

@@ -11,10 +11,16 @@ Where the executable comes from, first match wins:
 graphviz-pure gives the same bytes on every platform, which is what makes golden-file tests work.
 We call the executable ourselves (no global patching of the graphviz package), and pass its
 warnings on to `logging`.
+
+A `dot` that hangs is stopped after a timeout: `render(..., timeout=seconds)`, else the
+environment variable `MICROGRAD_PLUS_DOT_TIMEOUT`, else DEFAULT_TIMEOUT (60 s; 2,000 values lay
+out in about 1 s). What it writes is checked before anyone saves it: SVG must be an SVG document,
+PNG must start with the PNG signature; anything else is a RenderError.
 """
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import subprocess
@@ -23,7 +29,10 @@ import sysconfig
 from pathlib import Path
 
 ENV_VAR = "MICROGRAD_PLUS_DOT"
+TIMEOUT_ENV_VAR = "MICROGRAD_PLUS_DOT_TIMEOUT"
+DEFAULT_TIMEOUT = 60.0  # seconds
 FORMATS = ("svg", "png")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 log = logging.getLogger("micrograd_plus.viz")
 
@@ -70,16 +79,26 @@ def find_dot() -> Path:
     ) from FileNotFoundError(2, "No such file or directory", "dot")
 
 
-def render(source: str, fmt: str = "svg", *, dpi: int = 96) -> bytes:
-    """Lay out DOT `source` and return the picture as bytes (`fmt` is 'svg' or 'png')."""
+def render(source: str, fmt: str = "svg", *, dpi: int = 96, timeout: float | None = None) -> bytes:
+    """Lay out DOT `source` and return the picture as bytes (`fmt` is 'svg' or 'png').
+
+    `timeout` (seconds) stops a `dot` that hangs; None reads MICROGRAD_PLUS_DOT_TIMEOUT, else 60.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"render: format must be one of {FORMATS}, got {fmt!r}")
+    seconds = _timeout(timeout)
     dot = find_dot()
     command = [str(dot), f"-T{fmt}"]
     if fmt == "png":
         command.append(f"-Gdpi={dpi}")
     try:
-        result = subprocess.run(command, input=source.encode("utf-8"), capture_output=True)
+        result = subprocess.run(command, input=source.encode("utf-8"), capture_output=True,
+                                timeout=seconds)
+    except subprocess.TimeoutExpired:  # run() has killed it
+        raise RenderError(
+            f"{dot} -T{fmt} did not finish within {seconds:g} s and was stopped; allow longer"
+            f" with render(..., timeout=SECONDS) or {TIMEOUT_ENV_VAR}=SECONDS"
+        ) from None
     except OSError as error:  # vanished, or not executable, between look-up and run
         raise RendererNotFound(f"could not run {dot}: {error}.\n{HOW_TO_GET_ONE}") from error
     messages = result.stderr.decode("utf-8", "replace").splitlines()
@@ -91,7 +110,40 @@ def render(source: str, fmt: str = "svg", *, dpi: int = 96) -> bytes:
         if message.strip():
             log.log(logging.DEBUG if _HARMLESS in message else logging.WARNING,
                     "dot: %s", message)
+    if not _looks_like(fmt, result.stdout):
+        raise RenderError(f"{dot} -T{fmt} succeeded but did not write {fmt.upper()}: its output"
+                          f" begins {result.stdout[:40]!r}; is {dot} really Graphviz's dot?")
     return result.stdout
+
+
+def _timeout(timeout: float | None) -> float:
+    """The timeout to use: the argument, else the environment variable, else the default."""
+    where = "render: timeout"
+    if timeout is None:
+        text = os.environ.get(TIMEOUT_ENV_VAR, "").strip()
+        if not text:
+            return DEFAULT_TIMEOUT
+        where = f"{TIMEOUT_ENV_VAR}={text!r}"
+        try:
+            timeout = float(text)
+        except ValueError:
+            timeout = math.nan
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
+        raise ValueError(f"{where} must be a positive number of seconds")
+    return float(timeout)
+
+
+def _looks_like(fmt: str, output: bytes) -> bool:
+    """A cheap check that `output` is the format asked for (no full parse of a large SVG)."""
+    if fmt == "png":
+        return output.startswith(_PNG_SIGNATURE)
+    try:
+        text = output.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return False
+    head = text[:1000].lstrip("\ufeff")
+    opens_as_svg = head.startswith(("<?xml", "<svg", "<!DOCTYPE svg", "<!--")) and "<svg" in head
+    return opens_as_svg and text.endswith(">")
 
 
 def _executable(name_or_path: str) -> Path | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 
+from .style import printable
+
 _XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
 
 _PAGE = """<!DOCTYPE html>
@@ -79,7 +81,12 @@ def stepper_page(frames: list[str], texts: list[str], title: str) -> str:
         raise ValueError(f"stepper_page: {len(frames)} frames but {len(texts)} texts")
     templates = "\n".join(
         f'<template class="frame">{_XML_PROLOGUE.sub("", svg)}'
-        f"<pre>{html.escape(text)}</pre></template>"
+        f"<pre>{_page_text(text)}</pre></template>"
         for svg, text in zip(frames, texts)
     )
-    return _PAGE.format(title=html.escape(title), templates=templates)
+    return _PAGE.format(title=_page_text(title), templates=templates)
+
+
+def _page_text(text: str) -> str:
+    """Text for the page: its own line breaks kept, anything else undrawable shown escaped."""
+    return "\n".join(html.escape(printable(line)) for line in text.split("\n"))

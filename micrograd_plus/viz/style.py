@@ -44,7 +44,16 @@ MAX_TINT = 0.65  # the strongest fill still leaves black text readable
 MIN_TINT = 0.08  # any non-zero grad gets at least a hint of colour
 DECADES = 3
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters no font draws as themselves or XML cannot hold: C0 and C1 controls (line breaks and
+# tabs included), line and paragraph separators, bidirectional overrides (they would reorder the
+# text around them), noncharacters (U+FFFE breaks an SVG) and lone surrogates (not encodable).
+_NONCHARACTERS = "".join(
+    chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
+)
+_UNDRAWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ud800-\udfff"
+    + _NONCHARACTERS + "]"
+)
 
 
 def number(x: float) -> str:
@@ -60,11 +69,31 @@ def constant(x: float) -> str:
     return f"{x:g}"
 
 
+def printable(text: str) -> str:
+    """`text` as it is drawn: each character that cannot be drawn as itself (see _UNDRAWABLE) is
+    shown as its Python escape, `\\x0a`, `\\u202e`, `\\ud800`; all else, spaces and backslashes
+    included, is kept. So `"a\\nb"` is drawn `a\\x0ab`, on one line."""
+    return _UNDRAWABLE.sub(_escape_character, text)
+
+
 def escape(text: str) -> str:
-    """Text for a Graphviz HTML-like label: XML metacharacters escaped, control characters
-    (which XML forbids, so they would break the SVG) shown as `\\xNN`."""
-    visible = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return html.escape(visible, quote=True)
+    """Text for a Graphviz HTML-like label, drawn exactly as `printable(text)`: XML metacharacters
+    become entities, and each backslash is doubled, because Graphviz reads `\\N` and `\\G` in a
+    label as the node's and the graph's name (`A\\N` would be drawn `Av7`)."""
+    return html.escape(printable(text), quote=True).replace("\\", "\\\\")
+
+
+def as_drawn(text: str) -> str:
+    """The text Graphviz writes for a label, compared the way it is read: Graphviz writes a run
+    of spaces as space, no-break space, ... (so that SVG keeps them), which reads the same."""
+    return text.replace("\xa0", " ")
+
+
+def _escape_character(match: re.Match) -> str:
+    code = ord(match.group())
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def grad_colour(grad: float, largest: float) -> str:

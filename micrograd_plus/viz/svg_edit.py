@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .style import CHAR_WIDTH_EM
+from .style import CHAR_WIDTH_EM, as_drawn, printable
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -27,10 +27,12 @@ class SvgDocument:
         self.groups = {g.get("id"): g for g in self.root.iter(_G) if g.get("id")}
 
     def text(self, group_id: str | None, content: str) -> ET.Element:
-        """The `<text>` whose content is exactly `content`, in a group (None: anywhere)."""
+        """The `<text>` that draws exactly `content` (as `style.printable` shows it), in a group
+        (None: anywhere)."""
         scope = self.root if group_id is None else self.groups[group_id]
+        wanted = as_drawn(printable(content))
         for element in scope.iter(_TEXT):
-            if element.text == content:
+            if as_drawn(element.text or "") == wanted:
                 return element
         raise LookupError(f"no text {content!r} in {group_id or 'the SVG'}")
 
@@ -47,7 +49,7 @@ def replace_text(element: ET.Element, new: str, *, centred: bool = True) -> None
         middle = float(element.get("x")) + len(element.text or "") * CHAR_WIDTH_EM * size / 2
         element.set("x", f"{middle:.2f}")
         element.set("text-anchor", "middle")
-    element.text = new
+    element.text = printable(new)
 
 
 def cell_fill(group: ET.Element, text: ET.Element) -> ET.Element | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import graphviz
 
 from ..engine import Value
+from ..files import write_atomic
 from . import dot
 from .graph import Graph
 from .highlight import paths_to
@@ -49,13 +50,14 @@ class GraphView:
         return self._render("png")
 
     def save(self, path: str | Path) -> Path:
-        """Write `.svg`, `.png` or `.dot` (also `.gv`), chosen by the file's suffix."""
+        """Write `.svg`, `.png` or `.dot` (also `.gv`), chosen by the file's suffix, atomically
+        (a failed render or write leaves any previous file as it was)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix in (".dot", ".gv"):
-            path.write_text(self.source, encoding="utf-8")
+            write_atomic(path, self.source)
         elif suffix in (".svg", ".png"):
-            path.write_bytes(self._render(suffix[1:]))
+            write_atomic(path, self._render(suffix[1:]))
         else:
             raise ValueError(f"save: cannot tell the format of {str(path)!r}; "
                              "use a name ending in .svg, .png or .dot")
