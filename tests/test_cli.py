@@ -97,7 +97,8 @@ def test_notes_prints_the_derivation_and_writes_the_pictures(capsys, tmp_path):
     status, printed, _ = run(capsys, "notes", "--out", str(tmp_path))
     assert status == 0
     assert "∂E/∂x0 = 0.5·0.08248 + (-0.5)·(-0.9917) + 2.0·0.9092 = 2.356" in printed
-    assert "-log 0.7 = 0.3567" in printed
+    assert "-log 0.7 = 0.3567;" in printed  # the notes' example, tied into the derivation
+    assert "micrograd-plus notes --section NAME" in printed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backward.html", "graph.dot", "graph.svg", "path_E_to_w00.svg"]
 
 
