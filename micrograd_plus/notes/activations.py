@@ -10,6 +10,7 @@ from pathlib import Path
 from ..activations import relu, sigmoid, softmax
 from ..data import make_moons
 from ..engine import Value, grad
+from ..gradcheck import gradcheck
 from ..nn import Layer
 from ..viz.style import number
 from . import pictures
@@ -66,19 +67,20 @@ def sigmoid_section() -> Section:
         values,
         (Figure("sigmoid_relu_derivatives.png",
                 "sigmoid and ReLU (left) and their derivatives from backward() (right)",
-                lambda path: _plot_activations(grid, curves, path)),),
+                lambda path: _plot_activations(grid, curves, rows[10.0][1], path)),),
     )
 
 
-def _plot_activations(grid: list[float], curves: dict, path: Path) -> Path:
+def _plot_activations(grid: list[float], curves: dict, vanished: float, path: Path) -> Path:
     fig = pictures.figure(10, 3.8)
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
     for i, (name, pairs) in enumerate(curves.items()):
         left.plot(grid, [f for f, _ in pairs], color=f"C{i}", label=f"{name}(x)")
         right.plot(grid, [d for _, d in pairs], color=f"C{i}", label=f"{name}′(x)")
     left.set_ylim(-0.5, 4)
+    left.set_xlim(-12, 12)
     right.set_ylim(-0.05, 1.1)
-    right.annotate("σ′(10) ≈ 0.0000454:\nthe gradient vanishes", xy=(10, 0), xytext=(2.5, 0.45),
+    right.annotate(f"σ′(10) = {number(vanished)}:\nthe gradient vanishes", xy=(10, 0), xytext=(2.5, 0.45),
                    arrowprops={"arrowstyle": "->"})
     pictures.style(left, "The functions", "x", "f(x)")
     pictures.style(right, "Their derivatives", "x", "f′(x)")
@@ -101,7 +103,8 @@ def relu_section() -> Section:
     fraction = zeros / (len(outputs) * len(outputs[0]))
     values = {f"relu({number(x)})": r for x, (r, _) in rows.items()}
     values |= {f"relu'({number(x)})": d for x, (_, d) in rows.items()}
-    values |= {"zero outputs": zeros, "fraction of zeros": fraction}
+    _, sigmoid_slope = _derivative(sigmoid, 10.0)
+    values |= {"zero outputs": zeros, "fraction of zeros": fraction, "σ'(10)": sigmoid_slope}
     return Section(
         "relu", "ReLU",
         "y = x if x > 0\ny = 0 if x <= 0\nReLU is nice because it doesn't cause vanishing gradient "
@@ -117,8 +120,8 @@ def relu_section() -> Section:
                       "at 0 gradcheck reports a kink: the slopes from the left (0) and the right (1)"
                       " differ, so there is no derivative to check"]),
             "No vanishing gradient: wherever the input is positive the slope is exactly 1, however "
-            "large the input (see the sigmoid section: σ′(10) is about 0.0000454). Almost free: one "
-            "comparison, and its derivative is another.",
+            f"large the input (see the sigmoid section: σ′(10) = {number(sigmoid_slope)}). Almost "
+            "free: one comparison, and its derivative is another.",
             f"Sparse: a layer of 16 ReLU neurons (weights drawn with seed 0, biases 0) reading the "
             f"100 points of the two-moons data set gives {len(outputs)} × {len(outputs[0])} = "
             f"{len(outputs) * len(outputs[0])} outputs, of which {zeros} are exactly zero: "
@@ -152,7 +155,8 @@ def _plot_sparsity(outputs: list[list[float]], path: Path) -> Path:
 def softmax_section() -> Section:
     """p_i = e^z_i / Σ_j e^z_j, its Jacobian p_k(δ_kj − p_j), and the fused gradient p − y."""
     z_values = [v.data for v in dense_layer().z]
-    total = sum(Value(z).exp() for z in z_values).data  # Σ_j e^z_j
+    exps = [Value(z).exp().data for z in z_values]
+    total = sum(exps)  # Σ_j e^z_j
     as_written = [z / total for z in z_values]  # the notes' line: output[i] / sum(e ^ output[:])
     z = [Value(v, label=f"z{j}") for j, v in enumerate(z_values)]
     p = softmax(z)
@@ -163,10 +167,12 @@ def softmax_section() -> Section:
     cols = range(len(z))
     values = {"Σ e^z": total, "Σ p": sum(probabilities), "Σ as written": sum(as_written)}
     values |= {f"as written {j}": v for j, v in enumerate(as_written)}
+    values |= {f"e^z{j}": v for j, v in enumerate(exps)}
+    values |= {f"row {k} sum": sum(row) for k, row in enumerate(jacobian)}
     values |= {f"p{j}": v for j, v in enumerate(probabilities)}
     values |= {f"∂p{k}/∂z{j}": jacobian[k][j] for k in cols for j in cols}
     values |= {f"p{k}(δ{k}{j} − p{j})": by_formula[k][j] for k in cols for j in cols}
-    checks = [checked(lambda *zs, k=k: softmax(list(zs))[k], z_values) for k in cols]
+    checks = sum(len(gradcheck(lambda *zs, k=k: softmax(list(zs))[k], z_values).rows) for k in cols)
     return Section(
         "softmax", "Softmax",
         "Softmax is good for classficiation/yassification\nSoftmax turns outputs into \"confidence "
@@ -180,7 +186,7 @@ def softmax_section() -> Section:
             "layer's outputs from the backprop section:",
             Worked([
                 "softmax(z)_i = e^z_i / Σ_j e^z_j",
-                f"z = {vector(z_values)}, e^z = {vector([Value(v).exp().data for v in z_values])},"
+                f"z = {vector(z_values)}, e^z = {vector(exps)},"
                 f" Σ_j e^z_j = {number(total)}",
                 f"as the note wrote it, z_i / Σ e^z = {vector(as_written)}: sums to"
                 f" {number(sum(as_written))}, and one score is negative",
@@ -195,7 +201,7 @@ def softmax_section() -> Section:
                 *(f"∂p{k}/∂z = {vector(jacobian[k])}   p{k}(δ{k}j − p_j) = {vector(by_formula[k])}"
                   for k in cols),
                 "each row adds up to 0: moving every z_j by the same amount changes no p_k",
-                *checks,
+                f"gradcheck: all {checks} entries agree with finite differences",
             ]),
             "Followed by cross-entropy, the whole matrix collapses into one subtraction: "
             "∂E/∂z_j = p_j − y_j. The backprop section derives it (its step 3) and the "

@@ -200,6 +200,7 @@ def backprop_section(layer: DenseLayer | None = None) -> Section:
     values = {"E": layer.E.data}
     values |= {f"z{j}": v.data for j, v in enumerate(layer.z)}
     values |= {f"p{j}": v.data for j, v in enumerate(layer.p)}
+    values |= {f"e^z{j}": Value(v.data).exp().data for j, v in enumerate(layer.z)}
     values |= {f"∂E/∂z{j}": p.data - y for j, (p, y) in enumerate(zip(layer.p, layer.y))}
     values |= {f"∂E/∂{w.label}": w.grad for row in layer.W for w in row}
     values |= {f"∂E/∂{x.label}": x.grad for x in layer.x}
@@ -219,15 +220,30 @@ def backprop_section(layer: DenseLayer | None = None) -> Section:
             Worked([check + " (x0, x1 and the six weights)"]),
         ),
         values,
-        (Figure("backprop_path_E_to_w00.svg",
-                "the graph, with the one path from E to w00 in bold: the product of its edge labels "
-                "is ∂E/∂w00",
-                lambda path: _draw_path(layer, path)),),
+        (
+            Figure("backprop_z0.svg",
+                   "the notes' own claim, drawn: z0 = x0·w00 + x1·w10, and backward() from z0 gives "
+                   "∂z0/∂w00 = x0 = 2.0 (the bold path)",
+                   _draw_z0),
+            Figure("backprop_path_E_to_w00.svg",
+                   "the whole graph from E back to every weight, with the path to w00 in bold: the "
+                   "product of its edge labels is ∂E/∂w00",
+                   lambda path: _save_drawing(layer.E, layer.W[0][0], path), inline=False),
+        ),
     )
 
 
-def _draw_path(layer: DenseLayer, path: Path) -> Path:
-    from ..files import write_atomic
-    from ..viz import draw
+def _draw_z0(path: Path) -> Path:
+    """z0's graph alone, after backward() from z0, with the path to w00 in bold."""
+    x = [Value(v, label=f"x{i}") for i, v in enumerate(X)]
+    w = [[Value(v, label=f"w{i}{j}") for j, v in enumerate(row)] for i, row in enumerate(W)]
+    z0 = forward(x, w, TARGET_CLASS)[0][0]
+    z0.backward()  # fresh leaves: their grads are ∂z0/∂(leaf), not mixed with ∂E/∂(leaf)
+    return _save_drawing(z0, w[0][0], path)
 
-    return write_atomic(path, draw(layer.E, highlight=layer.W[0][0]).svg())
+
+def _save_drawing(root: Value, highlight: Value, path: Path) -> Path:
+    from ..files import write_atomic
+    from ..viz import draw  # the visualizer imports graphviz: only load it here
+
+    return write_atomic(path, draw(root, highlight=highlight).svg())

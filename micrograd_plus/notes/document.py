@@ -44,10 +44,15 @@ def document(chapters: dict[str, list[Section]]) -> str:
 
 
 def write_document(chapters: dict[str, list[Section]], docs: Path) -> list[Path]:
-    """Write docs/notes.md and every picture into docs/images/notes; return what was written."""
+    """Write docs/notes.md and every picture into docs/images/notes; return what was written.
+
+    The pictures' folder belongs to this page: a picture no section draws any more is removed.
+    """
     written = []
     for sections in chapters.values():
         for section in sections:
             written += [path for path, _ in section.save_figures(docs / IMAGES)]
+    for old in set((docs / IMAGES).iterdir()) - set(written):
+        old.unlink()
     written.append(write_atomic(docs / "notes.md", document(chapters)))
     return written

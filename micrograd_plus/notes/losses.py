@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine import Value
+from ..activations import softmax
 from ..losses import categorical_cross_entropy, cross_entropy, mse_loss
 from ..viz.style import number
 from . import pictures
@@ -72,6 +73,7 @@ def cross_entropy_section() -> Section:
     # Logits whose softmax is exactly the notes' output: z_j = log p_j (any constant may be added).
     z = [Value(v).log() for v in NOTES_P]
     z = [Value(v.data, label=f"z{j}") for j, v in enumerate(z)]
+    given_back = [v.data for v in softmax(z)]
     fused = cross_entropy(z, target)
     fused.backward()
     layer = dense_layer()
@@ -81,6 +83,7 @@ def cross_entropy_section() -> Section:
               "dense layer E": layer.E.data}
     values |= {f"∂E/∂p{j}": v.grad for j, v in enumerate(p)}
     values |= {f"z{j}": v.data for j, v in enumerate(z)}
+    values |= {f"softmax(z){j}": v for j, v in enumerate(given_back)}
     values |= {f"∂E/∂z{j}": v.grad for j, v in enumerate(z)}
     values |= {f"p{j} − y{j}": pj - yj for j, (pj, yj) in enumerate(zip(NOTES_P, NOTES_Y))}
     return Section(
@@ -105,7 +108,7 @@ def cross_entropy_section() -> Section:
             "never takes the log of 0) and gives the same loss. Its gradient is the fused form "
             "that the backprop section derives: ∂E/∂z_j = p_j − y_j.",
             Worked([
-                f"z = log p = {vector([v.data for v in z])}, softmax(z) = {vector(NOTES_P)}",
+                f"z = log p = {vector([v.data for v in z])}, softmax(z) = {vector(given_back)}",
                 f"cross_entropy(z, class {target}) = {number(fused.data)}",
                 f"∂E/∂z = {vector([v.grad for v in z])} by backward();"
                 f" p − y = {vector([q - y for q, y in zip(NOTES_P, NOTES_Y)])}",
@@ -128,7 +131,7 @@ def _plot_loss_curve(curve: list[tuple[float, float]], marks: list[tuple[float, 
     axes = fig.add_subplot(1, 1, 1)
     axes.plot([p for p, _ in curve], [e for _, e in curve], color="C0", label="E = −log p")
     labels = ("the notes' example", "the dense layer")
-    for (p, e), label, offset in zip(marks, labels, ((10, 18), (18, -4))):
+    for (p, e), label, offset in zip(marks, labels, ((-150, 30), (18, -4))):
         axes.plot([p], [e], "o", color="C1")
         axes.annotate(f"{label}: p = {number(p)}, E = {number(e)}", xy=(p, e), xytext=offset,
                       textcoords="offset points")

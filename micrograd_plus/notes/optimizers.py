@@ -21,14 +21,22 @@ Point = tuple[float, float]
 START: Point = (-4.0, 1.5)
 STEPS = 60
 
-# Each optimizer with the settings its path is drawn with (a rate that suits the surface).
-OPTIMIZERS: dict[str, Callable[[list[Value]], Optimizer]] = {
-    "SGD": lambda params: SGD(params, lr=0.4),
-    "Momentum": lambda params: Momentum(params, lr=0.05, momentum=0.9),
-    "Adagrad": lambda params: Adagrad(params, lr=0.5),
-    "RMSprop": lambda params: RMSprop(params, lr=0.1, rho=0.9),
-    "Adam": lambda params: Adam(params, lr=0.3),
+# Each optimizer with the settings its path is drawn with (a rate that suits the surface);
+# every other setting is the library's default (eps = 1e-7, beta1 = 0.9, beta2 = 0.999).
+SETTINGS: dict[str, tuple[type[Optimizer], dict[str, float]]] = {
+    "SGD": (SGD, {"lr": 0.4}),
+    "Momentum": (Momentum, {"lr": 0.1, "momentum": 0.8}),
+    "Adagrad": (Adagrad, {"lr": 0.5}),
+    "RMSprop": (RMSprop, {"lr": 0.1, "rho": 0.9}),
+    "Adam": (Adam, {"lr": 0.3}),
 }
+EPS = 1e-7
+
+
+def _call(name: str) -> str:
+    """How the optimizer is made, as code: Momentum(lr=0.1, momentum=0.8)."""
+    kind, settings = SETTINGS[name]
+    return f"{kind.__name__}({', '.join(f'{key}={value}' for key, value in settings.items())})"
 
 
 def surface(x: Value | float, y: Value | float) -> Value | float:
@@ -46,7 +54,8 @@ def gradient(point: Point) -> list[float]:
 def path(name: str, steps: int = STEPS, start: Point = START) -> list[Point]:
     """Where the optimizer `name` takes (x, y) on the surface: the start, then after each step."""
     x, y = Value(start[0], label="x"), Value(start[1], label="y")
-    optimizer = OPTIMIZERS[name]([x, y])
+    kind, settings = SETTINGS[name]
+    optimizer = kind([x, y], **settings)
     points = [start]
     for _ in range(steps):
         optimizer.zero_grad()
@@ -64,6 +73,12 @@ def _agrees(by_hand: list[float], name: str) -> Point:
     return after_two
 
 
+def _record(values: dict[str, float], step: int, **vectors: list[float]) -> None:
+    """Keep each printed vector of a step by name: g1 and "g1 y" for its x and y entries."""
+    for name, (x, y) in vectors.items():
+        values[f"{name}{step}"], values[f"{name}{step} y"] = x, y
+
+
 def _times(scalar: float, v: list[float]) -> list[float]:
     return [scalar * a for a in v]
 
@@ -75,33 +90,27 @@ def _plus(*vectors: list[float]) -> list[float]:
 def _optimizer_section(name: str, heading: str, said: str, rule: list[str], prose: str,
                        lines: list[str], values: dict[str, float], extra: tuple = ()) -> Section:
     """The shared shape of the four optimizer sections."""
-    after_two = _agrees([values["x after 2"], values["y after 2"]], name)
-    points = {key: path(key) for key in OPTIMIZERS}
-    values = values | {f"{name} f after {STEPS}": surface(*points[name][-1])}
+    after_two = _agrees([values["θ2"], values["θ2 y"]], name)
+    points = {key: path(key) for key in SETTINGS}
+    values = values | {f"{key} f after {STEPS}": surface(*points[key][-1]) for key in (name, "SGD")}
     return Section(
         name.lower(), heading, said,
         (
             Worked(rule),
             prose,
             Worked([f"on f(x, y) = 0.1x² + 2y² from (x, y) = {vector(START)}, ∇f = [0.2x, 4y]:", *lines,
-                    f"{OPTIMIZERS_TEXT[name]}, two step() calls: {vector(after_two)}, the same"]),
+                    f"{_call(name)}, two step() calls: {vector(after_two)}, the same"]),
             *extra,
             f"The picture shows the whole path, {STEPS} steps, with the other optimizers faint "
-            f"for comparison. {name} ends at f = {number(values[f'{name} f after {STEPS}'])}.",
+            f"for comparison. {name} ends at f = {number(values[f'{name} f after {STEPS}'])}; "
+            f"plain SGD with its best rate here, {_call('SGD')}, ends at "
+            f"f = {number(values[f'SGD f after {STEPS}'])}.",
         ),
         values,
         (Figure(f"optimizer_path_{name.lower()}.png",
                 f"{name}'s path on the oval bowl f(x, y) = 0.1x² + 2y² (minimum at the cross)",
                 lambda out: _plot_paths(points, name, out)),),
     )
-
-
-OPTIMIZERS_TEXT = {
-    "Momentum": "Momentum(lr=0.05, momentum=0.9)",
-    "Adagrad": "Adagrad(lr=0.5, eps=1e-7)",
-    "RMSprop": "RMSprop(lr=0.1, rho=0.9, eps=1e-7)",
-    "Adam": "Adam(lr=0.3, beta1=0.9, beta2=0.999, eps=1e-7)",
-}
 
 
 # ---- learning-rate decay -------------------------------------------------------------------------
@@ -160,7 +169,7 @@ def _plot_decay(rates: list[float], out: Path) -> Path:
 
 def momentum_section() -> Section:
     """v = μ v − lr g; θ += v."""
-    lr, mu = 0.05, 0.9
+    lr, mu = SETTINGS["Momentum"][1]["lr"], SETTINGS["Momentum"][1]["momentum"]
     lines, theta, v, values = [], list(START), [0.0, 0.0], {}
     for step in (1, 2):
         g = gradient(tuple(theta))
@@ -169,9 +178,8 @@ def momentum_section() -> Section:
         lines += [f"step {step}: g = {vector(g)}",
                   f"        v = {mu}·{vector(v)} − {lr}·{vector(g)} = {vector(new_v)}",
                   f"        θ = θ + v = {vector(theta)}"]
-        values |= {f"g{step}": g[0], f"g{step} y": g[1], f"v{step}": new_v[0], f"v{step} y": new_v[1]}
+        _record(values, step, g=g, v=new_v, θ=theta)
         v = new_v
-    values |= {"x after 2": theta[0], "y after 2": theta[1]}
     stuck, rolled, from_higher = (_roll(SGD, 2.0), _roll(Momentum, 2.0), _roll(Momentum, 3.0))
     values |= {"SGD from 2": stuck, "Momentum from 2": rolled, "Momentum from 3": from_higher}
     hill = (
@@ -190,9 +198,10 @@ def momentum_section() -> Section:
         "sufficiently high up, it should have enough momentum to escape any local minima.",
         ["v = μ·v − lr·g        the velocity: a running sum of past steps, fading by μ each step",
          "θ = θ + v             θ: the parameters, g = ∇f(θ) their gradient"],
-        "The velocity is the ball's speed: every step adds the new push −lr·g to what is left "
-        "(μ = 0.9 of it) of the speed so far. Across the bowl the pushes alternate and cancel; "
-        "along it they add up, so the ball gathers speed where it is going somewhere.",
+        f"The velocity is the ball's speed: every step adds the new push −lr·g to what is left "
+        f"(μ = {mu}) of the speed so far. In the picture the ball overshoots the valley floor and "
+        "swings back, each swing smaller, while along the valley, where the pushes keep pointing "
+        "the same way, its speed builds up.",
         lines, values, extra=(hill,),
     )
     roll = Figure("momentum_local_minimum.png",
@@ -204,7 +213,7 @@ def momentum_section() -> Section:
 
 def adagrad_section() -> Section:
     """cache += g²; θ −= lr g / (√cache + ε)."""
-    lr, eps = 0.5, 1e-7
+    lr, eps = SETTINGS["Adagrad"][1]["lr"], EPS
     lines, theta, cache, values = [], list(START), [0.0, 0.0], {}
     for step in (1, 2):
         g = gradient(tuple(theta))
@@ -214,9 +223,7 @@ def adagrad_section() -> Section:
         lines += [f"step {step}: g = {vector(g)}",
                   f"        cache = cache + g² = {vector(cache)}",
                   f"        θ = θ − {lr}·g / (√cache + ε) = θ + {vector(update)} = {vector(theta)}"]
-        values |= {f"cache{step}": cache[0], f"cache{step} y": cache[1],
-                   f"update{step}": update[0], f"update{step} y": update[1]}
-    values |= {"x after 2": theta[0], "y after 2": theta[1]}
+        _record(values, step, g=g, cache=cache, update=update, θ=theta)
     return _optimizer_section(
         "Adagrad", "AdaGrad",
         "**Ada**ptive **Grad**ient Descent uses a per-parameter learning rate. The idea is this "
@@ -235,7 +242,7 @@ def adagrad_section() -> Section:
 
 def rmsprop_section() -> Section:
     """cache = ρ cache + (1 − ρ) g²; θ −= lr g / (√cache + ε)."""
-    lr, rho, eps = 0.1, 0.9, 1e-7
+    lr, rho, eps = SETTINGS["RMSprop"][1]["lr"], SETTINGS["RMSprop"][1]["rho"], EPS
     lines, theta, cache, values = [], list(START), [0.0, 0.0], {}
     for step in (1, 2):
         g = gradient(tuple(theta))
@@ -245,9 +252,8 @@ def rmsprop_section() -> Section:
         lines += [f"step {step}: g = {vector(g)}",
                   f"        cache = {rho}·cache + {number(1 - rho)}·g² = {vector(cache)}",
                   f"        θ = θ − {lr}·g / (√cache + ε) = θ + {vector(update)} = {vector(theta)}"]
-        values |= {f"cache{step}": cache[0], f"cache{step} y": cache[1],
-                   f"update{step}": update[0], f"update{step} y": update[1]}
-    values |= {"x after 2": theta[0], "y after 2": theta[1], "lr/√(1 − ρ)": lr / math.sqrt(1 - rho)}
+        _record(values, step, g=g, cache=cache, update=update, θ=theta)
+    values["lr/√(1 − ρ)"] = lr / math.sqrt(1 - rho)
     return _optimizer_section(
         "RMSprop", "RMSProp",
         "Root Mean Square Propagation also calculates an adaptive learning rate per param, just "
@@ -265,7 +271,7 @@ def rmsprop_section() -> Section:
 
 def adam_section() -> Section:
     """m and cache as moving averages, both bias-corrected; θ −= lr m̂ / (√ĉ + ε)."""
-    lr, beta1, beta2, eps = 0.3, 0.9, 0.999, 1e-7
+    lr, beta1, beta2, eps = SETTINGS["Adam"][1]["lr"], 0.9, 0.999, EPS
     lines, theta, m, cache, values = [], list(START), [0.0, 0.0], [0.0, 0.0], {}
     for t in (1, 2):
         g = gradient(tuple(theta))
@@ -280,9 +286,7 @@ def adam_section() -> Section:
                   f"        cache = {beta2}·cache + {number(1 - beta2)}·g² = {vector(cache)};"
                   f"  ĉ = cache / (1 − {beta2}^{t}) = {vector(c_hat)}",
                   f"        θ = θ − {lr}·m̂ / (√ĉ + ε) = θ + {vector(update)} = {vector(theta)}"]
-        for key, v in (("m", m), ("m̂", m_hat), ("cache", cache), ("ĉ", c_hat), ("update", update)):
-            values |= {f"{key}{t}": v[0], f"{key}{t} y": v[1]}
-    values |= {"x after 2": theta[0], "y after 2": theta[1]}
+        _record(values, t, g=g, m=m, m̂=m_hat, cache=cache, ĉ=c_hat, update=update, θ=theta)
     return _optimizer_section(
         "Adam", "Adam",
         "**Ada**ptive **M**omentum uses momentum, but with a per-weight adaptive learning rate.",
@@ -324,10 +328,11 @@ def _plot_roll(out: Path) -> Path:
     axes = fig.add_subplot(1, 1, 1)
     grid = [-2.2 + i * 0.01 for i in range(461)]
     axes.plot(grid, [x**4 - 3 * x**2 + x for x in grid], color="0.3", label="f(x) = x⁴ − 3x² + x")
-    for i, kind in enumerate((SGD, Momentum), start=1):
+    for i, kind in enumerate((SGD, Momentum)):
         xs = _roll_path(kind, 2.0)[:80]
         axes.plot(xs, [x**4 - 3 * x**2 + x for x in xs], "o-", color=f"C{i}", markersize=3,
                   linewidth=0.6, alpha=0.8, label=f"{kind.__name__}, first 80 steps")
+    axes.annotate("both start at x = 2", xy=(2.0, 2.0), xytext=(0.9, 3.8), arrowprops={"arrowstyle": "->"})
     axes.set_ylim(-4.5, 6)
     pictures.style(axes, "A ball rolling downhill, with and without momentum", "x", "f(x)")
     axes.legend(loc="upper center", fontsize="small")
@@ -349,6 +354,6 @@ def _plot_paths(points: dict[str, list[Point]], highlight: str, out: Path) -> Pa
     axes.plot([0], [0], "k+", markersize=12)
     axes.plot([START[0]], [START[1]], "ks", markersize=5)
     axes.set_aspect("equal")
-    pictures.style(axes, f"{highlight}: {STEPS} steps from {vector(START)}", "x", "y")
+    pictures.style(axes, f"{_call(highlight)}: {STEPS} steps from ({START[0]:g}, {START[1]:g})", "x", "y")
     axes.legend(loc="lower right", fontsize="small")
     return pictures.save(fig, out)

@@ -53,8 +53,8 @@ def l1_l2_section() -> Section:
         "larger values more heavily.\nL2w = λsum(w ** 2) where w is the array of weights\n"
         "Loss = DataLoss + L1w + L1b + L2w + L2b\n#### Backward Pass: (empty)",
         (
-            f"Forward, on the notes' own weights W = {[vector(row) for row in W]} with"
-            f" λ = {LAMBDA}:".replace("'", ""),
+            f"Forward, on the notes' own weights W = [{', '.join(vector(row) for row in W)}] with"
+            f" λ = {LAMBDA}:",
             Worked([
                 f"L1w = λ Σ|w| = {LAMBDA}·({' + '.join(number(abs(w)) for w in flat)})"
                 f" = {LAMBDA}·{number(values['Σ|w|'])} = {number(l1)}",
@@ -90,17 +90,26 @@ def l1_l2_section() -> Section:
         ),
         values,
         (Figure("l1_l2_penalties.png", "the two penalties for one weight (left) and their slopes (right)",
-                lambda out: _plot_penalties(curve, out)),),
+                lambda out: _plot_penalties(curve, flat, out)),),
     )
 
 
-def _plot_penalties(curve: list[float], out: Path) -> Path:
-    fig = pictures.figure(9, 3.4)
+def _plot_penalties(curve: list[float], weights: list[float], out: Path) -> Path:
+    fig = pictures.figure(9, 3.6)
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
     for i, (name, penalty) in enumerate((("L1: λ|w|", l1_penalty), ("L2: λw²", l2_penalty))):
         pairs = [_gradients(penalty, [[w]]) for w in curve]
         left.plot(curve, [v for v, _ in pairs], color=f"C{i}", label=name)
-        right.plot(curve, [g[0][0] for _, g in pairs], color=f"C{i}", label=name.split(":")[0] + " slope")
+        slope = [g[0][0] for _, g in pairs]
+        for side in ([k for k, w in enumerate(curve) if w < 0], [k for k, w in enumerate(curve) if w > 0]):
+            # the slope jumps at 0 for L1: draw each side on its own, so no false ramp joins them
+            right.plot([curve[k] for k in side], [slope[k] for k in side], color=f"C{i}",
+                       label=name.split(":")[0] + " slope" if side[0] > 0 else None)
+        right.plot(weights, [_gradients(penalty, [[w]])[1][0][0] for w in weights], "o", color=f"C{i}",
+                   markersize=4)
+    right.plot([0], [0], "o", color="C0", markerfacecolor="white")
+    right.annotate("L1 slope at 0: 0", xy=(0, 0), xytext=(-2.4, 0.02), arrowprops={"arrowstyle": "->"})
+    right.annotate("dots: the notes' six weights", xy=(2.0, 0.04), xytext=(-0.4, 0.045))
     pictures.style(left, f"Penalty, λ = {LAMBDA}", "weight w", "penalty")
     pictures.style(right, "Its derivative: the push toward 0", "weight w", "∂penalty/∂w")
     left.legend()

@@ -31,6 +31,7 @@ class Figure:
     filename: str
     caption: str
     draw: Callable[[Path], Path]
+    inline: bool = True  # False: too large to read at page width, so the page links to it
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class Section:
         """The section for a terminal: prose wrapped, worked lines indented, pictures named."""
         lines = [f"{self.heading} (micrograd-plus notes --section {self.name})", ""]
         said = self.notes_said or "(nothing: the section is empty)"
-        lines += _wrap("The notes say: " + " / ".join(said.splitlines()), "  | ")
+        lines += _wrap("The notes say: " + " / ".join(" ".join(line.split()) for line in said.splitlines()),
+                       "  | ")
         for block in self.blocks:
             lines.append("")
             if isinstance(block, Worked):
@@ -76,7 +78,10 @@ class Section:
             else:
                 parts.append(block)
         for figure in self.figures:
-            parts.append(f"![{figure.caption}]({images}/{figure.filename})\n\n*{figure.caption}*")
+            if figure.inline:
+                parts.append(f"![{figure.caption}]({images}/{figure.filename})\n\n*{figure.caption}*")
+            else:
+                parts.append(f"Full size (wide): [{figure.caption}]({images}/{figure.filename}).")
         return "\n\n".join(parts)
 
     def save_figures(self, out: Path) -> list[tuple[Path, str]]:
