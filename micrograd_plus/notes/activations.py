@@ -117,8 +117,7 @@ def relu_section() -> Section:
             Worked([f"relu({number(x)}) = {number(r)}, relu′({number(x)}) = {number(d)} by backward()"
                     for x, (r, d) in rows.items()]
                    + [checked_at(relu, (-2.0, 3.0)) + " at −2 and 3;",
-                      "at 0 gradcheck reports a kink: the slopes from the left (0) and the right (1)"
-                      " differ, so there is no derivative to check"]),
+                      _kink_at_zero()]),
             "No vanishing gradient: wherever the input is positive the slope is exactly 1, however "
             f"large the input (see the sigmoid section: σ′(10) = {number(sigmoid_slope)}). Almost "
             "free: one comparison, and its derivative is another.",
@@ -132,6 +131,15 @@ def relu_section() -> Section:
         (Figure("relu_sparsity.png", f"the layer's outputs on 100 inputs: {fraction:.0%} are zero (white)",
                 lambda path: _plot_sparsity(outputs, path)),),
     )
+
+
+def _kink_at_zero() -> str:
+    """What gradcheck says about relu at 0, where the left and right slopes differ."""
+    (row,) = gradcheck(relu, [0.0], raise_exception=False).rows
+    if not row.kink:
+        raise AssertionError("gradcheck should flag relu at 0 as a kink")
+    return ("at 0 gradcheck reports a kink: the slopes from the left (0) and the right (1) differ, "
+            "so there is no derivative to check")
 
 
 def _plot_sparsity(outputs: list[list[float]], path: Path) -> Path:
@@ -182,8 +190,8 @@ def softmax_section() -> Section:
             "One correction: the note writes the numerator as output[i], but it is e^output[i]. "
             "Both the numerator and the denominator must be exponentials: then every score is "
             "positive and the scores add up to exactly one. With output[i] on top, a negative output "
-            "gets a negative \"confidence\" and the scores do not add up to one. On the dense "
-            "layer's outputs from the backprop section:",
+            "gets a negative \"confidence\" and the scores do not add up to one. On the outputs z "
+            "of the notes' dense layer (worked through under Backprop and Autodiff, below):",
             Worked([
                 "softmax(z)_i = e^z_i / Σ_j e^z_j",
                 f"z = {vector(z_values)}, e^z = {vector(exps)},"

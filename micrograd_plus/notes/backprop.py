@@ -209,8 +209,10 @@ def backprop_section(layer: DenseLayer | None = None) -> Section:
         "backprop", "Backprop and Autodiff",
         NOTES_SAID,
         (
-            "Both claims are right: ∂z0/∂w00 = x0 = 2, and the derivatives with respect to x0 are "
-            "the weights leaving it. What was put off for later is below: the outputs z go through "
+            "Both claims are right: ∂z0/∂w00 = x0 = 2, and the derivatives of the outputs z with "
+            "respect to x0 are the weights leaving x0 (the weights themselves, not their "
+            "gradients). The picture below draws the first claim. What was put off for later "
+            "follows: the outputs z go through "
             "softmax and categorical cross-entropy into one error E, and the chain rule carries "
             "∂E/∂z back to every weight and input. The step that looked hard collapses into "
             "∂E/∂z_j = p_j − y_j.",

@@ -33,8 +33,8 @@ def kfold_section() -> Section:
         "Assume we have limited data. Let's split it into ABCDE\nFor one epoch we'll train on ABCD "
         "and validate on E\nThe next epoch we'll train on ABDE and validate on E\nso on and so forth",
         (
-            "A small slip in the second line: the part left out is the part validated, so training "
-            "on ABDE means validating on C. If E were validated twice, some other part would never "
+            "One slip, in \"the next epoch we'll train on ABDE and validate on E\": the part left out "
+            "is the part validated, so training on ABDE means validating on C. If E were validated twice, some other part would never "
             "be validated, and the point of k-fold is that every sample is used for validation "
             "exactly once. KFold(n_splits=5) over the five parts:",
             Worked([*table, "times each part is validated: "
@@ -121,7 +121,8 @@ def scaling_section() -> Section:
             "it into training.",
             "Why −1 to 1 helps, in the sigmoid section's terms: a sigmoid neuron with weight 0.5 "
             f"fed the raw {number(TRAINING[-1])} sits at σ({number(0.5 * TRAINING[-1])}), where its slope by backward() is "
-            f"σ′ = {number(raw_slope)}: it cannot learn. Fed the scaled {number(scaled[-1])} its "
+            f"σ′ = {number(raw_slope)} (σ({number(0.5 * TRAINING[-1])}) is 1.0 to the last bit): it cannot "
+            f"learn. Fed the scaled {number(scaled[-1])} its "
             f"slope is {number(scaled_slope)}.",
         ),
         values,

@@ -39,7 +39,7 @@ def mse_section() -> Section:
             "count as positive and a large error count much more than a small one.",
             Worked(["L = (1/n) Σ_i (ŷ_i − y_i)²        ŷ: the model's outputs, y: the targets",
                     "∂L/∂ŷ_i = 2 (ŷ_i − y_i) / n"]),
-            "Read the dense layer's three outputs from the backprop section as regression "
+            "Read the three outputs z of the notes' dense layer (see Backprop and Autodiff) as regression "
             f"outputs ŷ = {vector(PREDICTIONS)} with targets y = {vector(TARGETS)}:",
             Worked([
                 f"errors ŷ − y = {vector(errors)}, squared {vector(squares)}",

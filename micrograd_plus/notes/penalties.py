@@ -75,7 +75,7 @@ def l1_l2_section() -> Section:
                 f" {number(at_zero.grad)} there",
             ]),
             "L1 pushes every weight toward 0 with the same force λ, however small the weight, so "
-            "small weights end at exactly 0. L2 pushes in proportion to the weight: the 2.0 gets "
+            "it drives small weights to zero. L2 pushes in proportion to the weight: the 2.0 gets "
             f"{number(l2_grads[0][2])}, {ratio:g} times L1's push, and the 0.1 only "
             f"{number(l2_grads[1][2])}: large weights are penalized more heavily, as the note "
             "says, and small ones hardly at all.",
