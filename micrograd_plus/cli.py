@@ -12,9 +12,13 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .expression import ExpressionError, parse, parse_assignments
 from .gradcheck import gradcheck
+
+if TYPE_CHECKING:
+    from .notes import Section
 
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
 EXIT_USER_ERROR = 2  # as argparse uses for bad arguments
@@ -96,7 +100,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_section(part, out: Path) -> None:
+def _print_section(part: Section, out: Path) -> None:
     """One finished section of the notes, then its pictures written into `out`."""
     print(part.text, end="\n\n")
     try:

@@ -14,8 +14,8 @@ from ..gradcheck import gradcheck
 from ..nn import Layer
 from ..viz.style import number
 from . import pictures
-from .backprop import W, X, dense_layer
-from .section import Figure, Section, Worked, checked, checked_at, paren, vector
+from .backprop import dense_layer
+from .section import Figure, Section, Worked, checked_at, vector
 
 
 def _derivative(f, x: float) -> tuple[float, float]:

@@ -33,10 +33,10 @@ def kfold_section() -> Section:
         "Assume we have limited data. Let's split it into ABCDE\nFor one epoch we'll train on ABCD "
         "and validate on E\nThe next epoch we'll train on ABDE and validate on E\nso on and so forth",
         (
-            "One slip, in \"the next epoch we'll train on ABDE and validate on E\": the part left out "
-            "is the part validated, so training on ABDE means validating on C. If E were validated twice, some other part would never "
-            "be validated, and the point of k-fold is that every sample is used for validation "
-            "exactly once. KFold(n_splits=5) over the five parts:",
+            "One slip, in \"the next epoch we'll train on ABDE and validate on E\": the part left "
+            "out is the part validated, so training on ABDE means validating on C. If E were "
+            "validated twice, some other part would never be validated, and the point of k-fold "
+            "is that every sample is used for validation exactly once. KFold(n_splits=5) over the five parts:",
             Worked([*table, "times each part is validated: "
                     + ", ".join(f"{part} {count}" for part, count in times_validated.items())]),
             "And one more word to change: each row is a fold, not an epoch. For each fold a fresh "
@@ -120,7 +120,8 @@ def scaling_section() -> Section:
             f"why the later {number(LATER)} m² lands outside [−1, 1]: fitting on it too would leak "
             "it into training.",
             "Why −1 to 1 helps, in the sigmoid section's terms: a sigmoid neuron with weight 0.5 "
-            f"fed the raw {number(TRAINING[-1])} sits at σ({number(0.5 * TRAINING[-1])}), where its slope by backward() is "
+            f"fed the raw {number(TRAINING[-1])} sits at σ({number(0.5 * TRAINING[-1])}), where its "
+            "slope by backward() is "
             f"σ′ = {number(raw_slope)} (σ({number(0.5 * TRAINING[-1])}) is 1.0 to the last bit): it cannot "
             f"learn. Fed the scaled {number(scaled[-1])} its "
             f"slope is {number(scaled_slope)}.",

@@ -3,12 +3,12 @@ and Adam, each as an update rule with two steps worked by hand that equal the li
 optimizer step for step, and a picture of its path on a small loss surface.
 
 The surface is an oval bowl, f(x, y) = 0.1 x² + 2 y², twenty times steeper across (y) than
-along (x), which is what makes plain gradient descent zigzag and the others worth having.
+along (x): plain gradient descent zigzags across it, and each optimizer finds its own way down.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..engine import Value
@@ -179,11 +179,11 @@ def momentum_section() -> Section:
                   f"        θ = θ + v = {vector(theta)}"]
         _record(values, step, g=g, v=new_v, θ=theta)
         v = new_v
-    stuck, rolled, from_higher = (_roll(SGD, 2.0), _roll(Momentum, 2.0), _roll(Momentum, 3.0))
+    stuck, rolled, from_higher = _roll(SGD, 2.0), _roll(Momentum, 2.0), _roll(Momentum, 3.0)
     values |= {"SGD from 2": stuck, "Momentum from 2": rolled, "Momentum from 3": from_higher}
     hill = (
-        "The ball and the local minimum (the second picture), checked on f(x) = x⁴ − 3x² + x, which has a shallow "
-        "valley on the right and a deeper one on the left. Both start at x = 2 with lr = 0.01 "
+        "The ball and the local minimum (the second picture), checked on f(x) = x⁴ − 3x² + x, "
+        "which has a shallow valley on the right and a deeper one on the left. Both start at x = 2 with lr = 0.01 "
         f"for 300 steps: SGD stops in the shallow valley at x = {number(stuck)}; with momentum "
         f"0.9 the ball rolls over the hill into the deep one, x = {number(rolled)}. But not "
         f"always: started higher, at x = 3, it overshoots, rolls back and ends in the shallow "
@@ -204,10 +204,9 @@ def momentum_section() -> Section:
         lines, values, extra=(hill,),
     )
     roll = Figure("momentum_local_minimum.png",
-                  "SGD and momentum from x = 2 on f(x) = x⁴ − 3x² + x: only momentum leaves the shallow valley",
-                  lambda out: _plot_roll(out))
-    return Section(section.name, section.heading, section.notes_said, section.blocks,
-                   section.values, (*section.figures, roll))
+                  "SGD and momentum from x = 2 on f(x) = x⁴ − 3x² + x: only momentum leaves the "
+                  "shallow valley", _plot_roll)
+    return replace(section, figures=(*section.figures, roll))
 
 
 def adagrad_section() -> Section:

@@ -41,7 +41,8 @@ def l1_l2_section() -> Section:
     ratio = l2_grads[0][2] / l1_grads[0][2]
     values = {"L1w": l1, "L2w": l2, "Σ|w|": sum(abs(w) for w in flat),
               "Σw²": sum(w * w for w in flat), "L1 slope at 0": at_zero.grad,
-              "L2/L1 push at 2.0": ratio, "E": layer.E.data, "Loss": total.data, "∂E/∂w00": data_grad, "∂Loss/∂w00": w00.grad}
+              "L2/L1 push at 2.0": ratio, "E": layer.E.data, "Loss": total.data,
+              "∂E/∂w00": data_grad, "∂Loss/∂w00": w00.grad}
     values |= {f"∂L1w/∂w{i}{j}": g for i, row in enumerate(l1_grads) for j, g in enumerate(row)}
     values |= {f"∂L2w/∂w{i}{j}": g for i, row in enumerate(l2_grads) for j, g in enumerate(row)}
     curve = [i / 20 for i in range(-50, 51)]
