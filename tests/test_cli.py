@@ -378,3 +378,19 @@ def test_highlight_needs_an_output_file(capsys):
 def test_an_expression_starting_with_minus_goes_after_double_dash(capsys):
     status, out, _ = run(capsys, "graph", "--", "-x*2", "x=1")
     assert status == 0 and out.splitlines()[:2] == ["-x*2 = -2", "  d/dx = -2"]
+
+
+def test_notes_section_without_matplotlib_prints_the_text_and_says_why_there_are_no_pictures(
+        capsys, tmp_path, monkeypatch):
+    from micrograd_plus.notes import pictures
+    from micrograd_plus.plots import MISSING
+
+    def no_matplotlib(*_):
+        raise ModuleNotFoundError(MISSING)
+
+    monkeypatch.setattr(pictures, "figure", no_matplotlib)
+    status, printed, _ = run(capsys, "notes", "--section", "lr-decay", "--out", str(tmp_path))
+    assert status == 0
+    assert "after 100 steps the rate is" in printed
+    assert f"no pictures: {MISSING}" in printed
+    assert list(tmp_path.iterdir()) == []
