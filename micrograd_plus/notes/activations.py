@@ -201,7 +201,8 @@ def softmax_section() -> Section:
                 f"corrected, e^z_i / Σ e^z = {vector(probabilities)}: sums to"
                 f" {number(sum(probabilities))}",
             ]),
-            f"The largest score, p2 = {number(probabilities[2])}, makes the classification class 2. "
+            f"The largest score, p2 = {number(probabilities[2])}, makes the classification class 2, "
+            "while the notes' target is class 1: that is why the layer's loss comes out large. "
             "The derivative is a matrix, since every p_k depends on every z_j (they share the sum): "
             "∂p_k/∂z_j = p_k (δ_kj − p_j), where δ_kj is 1 when k = j and 0 otherwise. By backward() "
             "and by the formula:",
