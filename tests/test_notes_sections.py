@@ -244,6 +244,11 @@ def test_every_number_a_section_computed_equals_the_hand_computation(name):
 def test_every_section_prints_its_numbers_and_names_its_pictures(name):
     part = section(name)
     text = part.text
+    for key, value in part.values.items():
+        if key.startswith("row "):
+            continue  # a Jacobian row's sum, stated as "each row adds up to 0"
+        shown = [number(value), f"{value:.1%}"] + ([str(int(value))] if value == int(value) else [])
+        assert any(form in text for form in shown), (key, shown)
     assert text.startswith(f"{part.heading} (micrograd-plus notes --section {name})")
     assert "The notes say:" in text
     for figure in part.figures:

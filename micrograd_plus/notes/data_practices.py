@@ -44,7 +44,7 @@ def kfold_section() -> Section:
             "the fifth; the k scores are averaged (the library's cross_validate does exactly this, "
             "and fits the scaler on each fold's training part only). Parts need not be equal: "
             f"with 12 samples KFold(5) makes folds of {', '.join(str(s) for s in sizes)} (the "
-            "first 12 mod 5 = 2 folds get one more).",
+            f"first 12 mod 5 = {12 % 5} folds get one more).",
         ),
         values,
         (Figure("kfold_folds.png", "the five folds: each row trains on four parts and validates on the fifth",
