@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench notes clean
 
 demo: $(VENV)/.demo-installed
 	$(VENV)/bin/micrograd-plus notes --out out/notes
@@ -20,6 +20,9 @@ demo: $(VENV)/.demo-installed
 
 test: $(VENV)/.test-installed
 	$(PY) -m pytest -q
+
+notes: $(VENV)/.test-installed
+	$(PY) docs/make_notes.py
 
 bench: $(VENV)/.bench-installed
 	$(PY) benchmarks/run.py

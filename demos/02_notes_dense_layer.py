@@ -8,7 +8,7 @@ Run: python demos/02_notes_dense_layer.py
 """
 import pathlib
 
-from micrograd_plus.notes import cross_entropy_example, dense_layer, derivation, save_walkthrough
+from micrograd_plus.notes import dense_layer, derivation, save_walkthrough
 from micrograd_plus.viz import RendererNotFound
 
 
@@ -16,8 +16,6 @@ def main(out: pathlib.Path = pathlib.Path("out/02_notes_dense_layer"), quick: bo
     # quick changes nothing here: the example is small, and every output takes well under a second
     layer = dense_layer()
     print(derivation(layer))
-    print()
-    print("The notes' cross-entropy example:", cross_entropy_example())
     print()
     try:
         written = save_walkthrough(out, layer)

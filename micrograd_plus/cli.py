@@ -13,10 +13,14 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .expression import ExpressionError, parse, parse_assignments
 from .files import write_atomic
 from .gradcheck import gradcheck
+
+if TYPE_CHECKING:
+    from .notes import Section
 
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
 EXIT_USER_ERROR = 2  # as argparse uses for bad arguments
@@ -84,14 +88,33 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
-    from .notes import cross_entropy_example, dense_layer, derivation, save_walkthrough
+    from .notes import SECTIONS, dense_layer, derivation, save_walkthrough, section
 
+    if args.section or args.all:
+        for name in SECTIONS if args.all else [args.section]:
+            _print_section(section(name), Path(args.out))
+        return 0
     layer = dense_layer()
     print(derivation(layer))
-    print(f"\nThe notes' cross-entropy example: {cross_entropy_example()}\n")
+    print("\nEvery other section of the notes is finished too: micrograd-plus notes --section NAME"
+          f" (or --all), with NAME one of\n  {', '.join(SECTIONS)}\n")
     for path, what in _writing(lambda: save_walkthrough(Path(args.out), layer), args.out):
         print(f"wrote {path}: {what}")
     return 0
+
+
+def _print_section(part: Section, out: Path) -> None:
+    """One finished section of the notes, then its pictures written into `out`."""
+    print(part.text, end="\n\n")
+    try:
+        written = _writing(lambda: part.save_figures(out), out)
+    except ModuleNotFoundError as error:  # matplotlib, for the plots
+        print(f"no pictures: {error}\n")
+        return
+    for path, what in written:
+        print(f"wrote {path}: {what}")
+    if written:
+        print()
 
 
 # ---- training: train, compare-optimizers ---------------------------------------------------------
@@ -289,9 +312,24 @@ def build_parser() -> argparse.ArgumentParser:
     notes = command(
         "notes",
         cmd_notes,
-        "the notes' dense layer, softmax and cross-entropy: the derivation with numbers, and pictures",
-        "micrograd-plus notes --out out/notes",
+        "the study notes this project grew from, finished: each section worked through with"
+        " numbers the engine computes and checks, and pictures",
+        "micrograd-plus notes --section softmax --out out/notes",
     )
+    notes.description = (
+        "The notes are the study notes this project grew from: a learner's notes on activation\n"
+        "functions, losses, backprop, optimizers and data practices. Their dense-layer derivation\n"
+        "stops where softmax and cross-entropy begin; with no option this command finishes it\n"
+        "(every derivative with its numbers, checked by backward()) and draws the graph. Each\n"
+        "other section is finished the same way: --section NAME prints one, --all every one,\n"
+        "and their pictures go to --out. docs/notes.md is the same text, generated."
+    )
+    from .notes import SECTIONS
+
+    chosen = notes.add_mutually_exclusive_group()
+    chosen.add_argument("--section", choices=list(SECTIONS), metavar="NAME",
+                        help=f"one section: {', '.join(SECTIONS)}")
+    chosen.add_argument("--all", action="store_true", help="every section, in the notes' order")
     notes.add_argument("--out", default="out/notes", help="folder for the pictures (default: out/notes)")
 
     graph = command(

@@ -8,8 +8,6 @@ from micrograd_plus import Value, grad, gradcheck
 from micrograd_plus.notes import (
     W,
     X,
-    cross_entropy,
-    cross_entropy_example,
     dense_layer,
     derivation,
     forward,
@@ -102,10 +100,10 @@ def test_the_derivation_text_shows_every_formula_with_its_numbers():
         assert line in text.splitlines(), line
 
 
-def test_the_notes_cross_entropy_example_is_minus_log_0_7():
-    assert cross_entropy([0.2, 0.7, 0.1], [0, 1, 0]).data == pytest.approx(-math.log(0.7))
-    assert cross_entropy_example() == (
-        "E = -Σ_j y_j log p_j = -(0.0·log 0.2 + 1.0·log 0.7 + 0.0·log 0.1) = -log 0.7 = 0.3567")
+def test_the_derivation_ties_in_the_notes_cross_entropy_example():
+    text = derivation()
+    assert f"-log 0.7 = {-math.log(0.7):.4g}" in text  # 0.3567, the notes' [0.2, 0.7, 0.1]
+    assert "    E = -log p1 = -log 0.00827 = 4.795" in text.splitlines()
 
 
 def test_bad_shapes_are_named():
@@ -113,5 +111,3 @@ def test_bad_shapes_are_named():
         dense_layer(x=[1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="target_class must be in 0..2, got 3"):
         dense_layer(target_class=3)
-    with pytest.raises(ValueError, match="2 probabilities but 3 targets"):
-        cross_entropy([0.5, 0.5], [0, 1, 0])

@@ -1,4 +1,4 @@
-"""The notes' worked example, finished: a dense layer, softmax and categorical cross-entropy.
+"""Backprop and autodiff: the notes' dense layer, finished through softmax and cross-entropy.
 
 The notes set up inputs x = [2, 3] and weights W = [[0.5, -0.5, 2.0], [0.3, 0.2, 0.1]], where
 input i feeds output j through W[i][j], so z_j = Σ_i x_i W[i][j]. They stop at "to find the
@@ -13,14 +13,15 @@ the rest, each formula with its numbers, and every number checked against backwa
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import Value
-from .files import write_atomic
-from .viz.style import number
+from ..engine import Value
+from ..files import write_atomic
+from ..losses import categorical_cross_entropy
+from ..viz.style import number
+from .section import Figure, Section, Worked, checked, paren, vector
 
 X = (2.0, 3.0)
 W = ((0.5, -0.5, 2.0), (0.3, 0.2, 0.1))
@@ -90,22 +91,25 @@ def derivation(layer: DenseLayer | None = None) -> str:
     y = layer.y
     t = y.index(1.0)
     delta = [pj - yj for pj, yj in zip(p, y)]  # ∂E/∂z_j
-    exps = [math.exp(zj) for zj in z]
+    exps = [Value(zj).exp().data for zj in z]
     rows, cols = range(len(x)), range(len(z))
     lines = [
         "The notes' dense layer, finished",
-        f"inputs x = {_vector(x)}; weights W = {[_vector(row) for row in W]}".replace("'", ""),
+        f"inputs x = {vector(x)}; weights W = {[vector(row) for row in W]}".replace("'", ""),
         "(input i feeds output j through W[i][j]);"
-        f" target class {t}, so y = {_vector(y)}",
+        f" target class {t}, so y = {vector(y)}",
         "",
         "forward",
         "  z_j = Σ_i x_i W[i][j]:",
-        *(f"    z{j} = " + " + ".join(f"{number(x[i])}·{_paren(W[i][j])}" for i in rows)
+        *(f"    z{j} = " + " + ".join(f"{number(x[i])}·{paren(W[i][j])}" for i in rows)
           + f" = {number(z[j])}" for j in cols),
         "  softmax p_j = e^z_j / Σ_k e^z_k:",
-        f"    e^z = {_vector(exps)}, Σ = {number(sum(exps))}, p = {_vector(p)}",
+        f"    e^z = {vector(exps)}, Σ = {number(sum(exps))}, p = {vector(p)}",
         "  categorical cross-entropy E = -Σ_j y_j log p_j; a one-hot y keeps one term:",
         f"    E = -log p{t} = -log {number(p[t])} = {number(layer.E.data)}",
+        f"    (the notes' own example, p = [0.2, 0.7, 0.1] against class 1, is the same formula:"
+        f" -log 0.7 = {number(_notes_example_loss())};",
+        f"    here the layer gives the true class only p{t} = {number(p[t])}, so E is far larger)",
         "",
         "1. ∂z_j/∂W[i][j] = x_i   (z_j is linear in W[i][j] with slope x_i;"
         " z_k for k ≠ j does not use W[i][j], so ∂z_k/∂W[i][j] = 0)",
@@ -113,7 +117,7 @@ def derivation(layer: DenseLayer | None = None) -> str:
           for i in rows),
         "",
         "2. ∂z/∂x_i = W[i], row i of W   (input i reaches every output j through W[i][j])",
-        *(f"    ∂z/∂x{i} = {_vector(W[i])}" for i in rows),
+        *(f"    ∂z/∂x{i} = {vector(W[i])}" for i in rows),
         "",
         "3. ∂E/∂z_j = p_j - y_j   (the step through softmax and cross-entropy)",
         "    via softmax: ∂E/∂p_k = -y_k/p_k and ∂p_k/∂z_j = p_k (δ_kj - p_j), so",
@@ -122,14 +126,14 @@ def derivation(layer: DenseLayer | None = None) -> str:
         f"    or directly: E = -z{t} + log Σ_k e^z_k, so ∂E/∂z_j = -y_j + e^z_j / Σ_k e^z_k"
         " = p_j - y_j",
         "    ∂E/∂z = [" + ", ".join(f"{number(p[j])} - {number(y[j])}" for j in cols)
-        + f"] = {_vector(delta)}",
+        + f"] = {vector(delta)}",
         "",
         "4. ∂E/∂W[i][j] = ∂E/∂z_j · ∂z_j/∂W[i][j] = x_i (p_j - y_j)",
-        *("    " + "   ".join(f"∂E/∂w{i}{j} = {number(x[i])}·{_paren(delta[j])}"
+        *("    " + "   ".join(f"∂E/∂w{i}{j} = {number(x[i])}·{paren(delta[j])}"
                                f" = {number(x[i] * delta[j])}" for j in cols) for i in rows),
         "",
         "5. ∂E/∂x_i = Σ_j ∂E/∂z_j · ∂z_j/∂x_i = Σ_j W[i][j] (p_j - y_j)",
-        *(f"    ∂E/∂x{i} = " + " + ".join(f"{_paren(W[i][j])}·{_paren(delta[j])}" for j in cols)
+        *(f"    ∂E/∂x{i} = " + " + ".join(f"{paren(W[i][j])}·{paren(delta[j])}" for j in cols)
           + f" = {number(sum(W[i][j] * delta[j] for j in cols))}" for i in rows),
         "",
         "backward() agrees: "
@@ -138,20 +142,9 @@ def derivation(layer: DenseLayer | None = None) -> str:
     return "\n".join(lines)
 
 
-def cross_entropy(p: Sequence[float], y: Sequence[float]) -> Value:
-    """Categorical cross-entropy E = -Σ_j y_j log p_j, on probabilities that are given."""
-    if len(p) != len(y):
-        raise ValueError(f"cross_entropy: {len(p)} probabilities but {len(y)} targets")
-    return -_sum([Value(pj).log() * yj for pj, yj in zip(p, y)])
-
-
-def cross_entropy_example(p: Sequence[float] = (0.2, 0.7, 0.1),
-                          y: Sequence[float] = (0.0, 1.0, 0.0)) -> str:
-    """The notes' cross-entropy example: softmax output [0.2, 0.7, 0.1] against class 1."""
-    terms = " + ".join(f"{number(yj)}·log {number(pj)}" for pj, yj in zip(p, y))
-    t = list(y).index(1.0)
-    return (f"E = -Σ_j y_j log p_j = -({terms}) = -log {number(p[t])}"
-            f" = {number(cross_entropy(p, y).data)}")
+def _notes_example_loss() -> float:
+    """The notes' cross-entropy example: softmax output [0.2, 0.7, 0.1], true class 1."""
+    return categorical_cross_entropy([0.2, 0.7, 0.1], [0.0, 1.0, 0.0]).data
 
 
 def save_walkthrough(out: Path, layer: DenseLayer | None = None) -> list[tuple[Path, str]]:
@@ -160,7 +153,7 @@ def save_walkthrough(out: Path, layer: DenseLayer | None = None) -> list[tuple[P
     The DOT source needs no renderer, so it is written first; the SVGs and the stepper page
     need one, and raise `RendererNotFound` (with how to get one) when there is none.
     """
-    from .viz import draw, save_frames  # the visualizer imports graphviz: only load it here
+    from ..viz import draw, save_frames  # the visualizer imports graphviz: only load it here
 
     layer = layer or dense_layer()
     out.mkdir(parents=True, exist_ok=True)
@@ -189,9 +182,70 @@ def _sum(values: Sequence[Value]) -> Value:
     return total
 
 
-def _vector(values: Sequence[float]) -> str:
-    return "[" + ", ".join(number(v) for v in values) + "]"
+NOTES_SAID = """inputs = [2, 3]
+weights = [[0.5, -0.5, 2.0],
+           [0.3, 0.2, 0.1]]
+For a given inference, the slope of a weight is just going to be the input to it. [...] So d/dw00 = 2
+Similarly d/dx will be the gradient of all the weights connected to it, so d/dx0 = [0.5, -0.5, 2.0]
+To find the relationship of these partial derivatives d/dx and d/dw to the output, you have to \
+also differentiate the Softmax and Categorical cross-entropy loss functions. This still doesn't \
+make sense to me so I will put it off for later."""
 
 
-def _paren(x: float) -> str:
-    return f"({number(x)})" if x < 0 else number(x)
+def backprop_section(layer: DenseLayer | None = None) -> Section:
+    """The dense layer's derivation, with every derivative of E checked by gradcheck."""
+    layer = layer or dense_layer()
+    inputs = [*X, *W[0], *W[1]]
+    check = checked(lambda x0, x1, w00, w01, w02, w10, w11, w12: forward(
+        [x0, x1], [[w00, w01, w02], [w10, w11, w12]], TARGET_CLASS)[2], inputs)
+    values = {"E": layer.E.data}
+    values |= {f"z{j}": v.data for j, v in enumerate(layer.z)}
+    values |= {f"p{j}": v.data for j, v in enumerate(layer.p)}
+    values |= {f"e^z{j}": Value(v.data).exp().data for j, v in enumerate(layer.z)}
+    values |= {f"∂E/∂z{j}": p.data - y for j, (p, y) in enumerate(zip(layer.p, layer.y))}
+    values |= {f"∂E/∂{w.label}": w.grad for row in layer.W for w in row}
+    values |= {f"∂E/∂{x.label}": x.grad for x in layer.x}
+    values["-log 0.7"] = _notes_example_loss()
+    return Section(
+        "backprop", "Backprop and Autodiff",
+        NOTES_SAID,
+        (
+            "Both claims are right: ∂z0/∂w00 = x0 = 2, and the derivatives of the outputs z with "
+            "respect to x0 are the weights leaving x0 (the weights themselves, not their "
+            "gradients). The picture below draws the first claim. What was put off for later "
+            "follows: the outputs z go through "
+            "softmax and categorical cross-entropy into one error E, and the chain rule carries "
+            "∂E/∂z back to every weight and input. The step that looked hard collapses into "
+            "∂E/∂z_j = p_j − y_j.",
+            Worked(derivation(layer).splitlines()[1:]),
+            "Every one of these derivatives also comes out of backward() on the graph, and agrees "
+            "with finite differences:",
+            Worked([check + " (x0, x1 and the six weights)"]),
+        ),
+        values,
+        (
+            Figure("backprop_z0.svg",
+                   "the notes' own claim, drawn: z0 = x0·w00 + x1·w10, and backward() from z0 gives "
+                   "∂z0/∂w00 = x0 = 2.0 (the bold path)",
+                   _draw_z0),
+            Figure("backprop_path_E_to_w00.svg",
+                   "the whole graph from E back to every weight, with the path to w00 in bold: the "
+                   "product of its edge labels is ∂E/∂w00",
+                   lambda path: _save_drawing(layer.E, layer.W[0][0], path), inline=False),
+        ),
+    )
+
+
+def _draw_z0(path: Path) -> Path:
+    """z0's graph alone, after backward() from z0, with the path to w00 in bold."""
+    x = [Value(v, label=f"x{i}") for i, v in enumerate(X)]
+    w = [[Value(v, label=f"w{i}{j}") for j, v in enumerate(row)] for i, row in enumerate(W)]
+    z0 = forward(x, w, TARGET_CLASS)[0][0]
+    z0.backward()  # fresh leaves: their grads are ∂z0/∂(leaf), not mixed with ∂E/∂(leaf)
+    return _save_drawing(z0, w[0][0], path)
+
+
+def _save_drawing(root: Value, highlight: Value, path: Path) -> Path:
+    from ..viz import draw  # the visualizer imports graphviz: only load it here
+
+    return write_atomic(path, draw(root, highlight=highlight).svg())
