@@ -260,7 +260,7 @@ class _Builder:
         output = group.outputs[0]
         local = derivative_through(self.g, group, child)
         lines = [f"∂{self.g.name_in_formula(output)}/∂{self.g.name_in_formula(child)} "
-                 f"= {style.number(local)}"]
+                 f"= {style.factor(local)}"]
         if self.p.show_grads:
             lines.append(labels.chain_text(local, self.g.grads[output]))
         return lines

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..engine import Value
 from .graph import Edge, Graph
-from .labels import local_text, op_text, signed_sum
+from .labels import chain_text, local_text, op_text, signed_sum
 from .steps import BackwardWalk
 from .style import number
 
@@ -51,10 +51,8 @@ def step_texts(walk: BackwardWalk) -> list[str]:
 
 def _push_text(walk: BackwardWalk, edge: Edge) -> str:
     graph = walk.graph
-    local, upstream = edge.local, graph.grads[edge.parent]
     text = (f"to {graph.name_in_formula(edge.child)} through {op_text(edge.parent)}:"
-            f" local {local_text(graph, edge)}, contribution {number(local)} × {number(upstream)}"
-            f" = {number(local * upstream)}")
+            f" local {local_text(graph, edge)}, contribution {chain_text(edge.local, graph.grads[edge.parent])}")
     terms = walk.terms_after_push(edge)
     if len(terms) > 1:
         known = [t for t in terms if t is not None]

@@ -66,11 +66,11 @@ def path_lines(g: Graph, paths: PathSet) -> list[str]:
              f" derivatives along each path, then add the paths"]
     for number, path in enumerate(paths.listed, 1):
         nodes = [g.root] + [edge.child for edge in path.edges]
-        factors = " × ".join(style.number(edge.local) for edge in path.edges) or "1"
+        factors = " × ".join(style.factor(edge.local) for edge in path.edges) or "1"
         if len(path.edges) > MAX_SPELLED_OUT_EDGES:
             factors = f"the {len(path.edges)} local derivatives"
         lines.append(f"path {number}: {_path_names(g, nodes)}")
-        lines.append(f"product: {factors} = {style.number(path.product)}")
+        lines.append(f"product: {factors} = {style.factor(path.product)}")
     if paths.count > len(paths.listed):
         lines.append(f"… and {paths.count - len(paths.listed)} more paths")
     lines.append(f"sum over {paths.count} {noun} = {style.number(paths.total)}"
