@@ -133,8 +133,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _train_and_validate(problem, args: argparse.Namespace, hidden, epochs: int):
     """Cross-validate first when --kfold asks, then train on the training part; return the run."""
-    from .data import cross_validate
     from .experiments import build_model, make_optimizer, train_model
+    from .train import cross_validate
 
     if args.kfold:
         folds = cross_validate(

@@ -46,7 +46,7 @@ from .losses import (
     mse_loss,
 )
 from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
-from .train import accuracy, evaluate, fit, predict
+from .train import accuracy, cross_validate, evaluate, fit, predict
 from .checks import non_negative, positive_int
 
 Seed = int | random.Random  # an int seeds a new generator; a generator is drawn from
@@ -378,6 +378,7 @@ __all__ = [
     "RMSprop",
     "Adam",
     "fit",
+    "cross_validate",
     "evaluate",
     "accuracy",
     "predict",
