@@ -203,3 +203,10 @@ def test_exact_products_stay_short():
     c.backward()
     shown = texts(draw(c).svg())
     assert "-3.0 × 1.0 = -3.0" in shown and "2.0 × 1.0 = 2.0" in shown
+
+
+def test_floating_point_noise_does_not_count_as_rounding():
+    a, b = Value(0.1 + 0.2, label="a"), Value(2.0, label="b")  # a = 0.30000000000000004
+    c = a * b
+    c.backward()
+    assert "0.3 × 1.0 = 0.3" in texts(draw(c).svg())
