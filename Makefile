@@ -3,6 +3,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# setuptools prints a dozen-line notice on every editable install (folders named like the package
+# may shadow it); ignore that one notice from that one module, and keep every other warning.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore::UserWarning:setuptools.command.editable_wheel"
 
 .PHONY: demo test bench clean
 
@@ -29,15 +32,15 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.test-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,plot]"
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -e ".[test,plot]"
 	touch $@
 
 $(VENV)/.demo-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[plot]"
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -e ".[plot]"
 	touch $@
 
 $(VENV)/.bench-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[bench]"
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -e ".[bench]"
 	touch $@
 
 clean:
