@@ -19,7 +19,8 @@ demo: $(VENV)/.demo-installed
 	@echo "  out/notes/path_E_to_w00.svg     the path from E to w00, whose product is dE/dw00"
 	@echo "  out/notes/backward.html         backward step by step in a browser (arrow keys step)"
 	@echo "  out/train/decision_boundary.png what the network learned; loss_curve.png how it got there"
-	@echo "More: micrograd-plus --help (in .venv/bin), and the numbered scripts in demos/."
+	@echo "Next: run  . .venv/bin/activate  in each new shell; then  micrograd-plus --help,"
+	@echo "the README's examples and the numbered scripts in demos/ work as written."
 
 test: $(VENV)/.test-installed
 	$(PY) -m pytest -q
