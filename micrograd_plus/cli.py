@@ -374,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         cmd_train,
         "train an MLP with a progress bar; write the loss curve, a decision-boundary plot and the model",
-        "micrograd-plus train --dataset spiral --optimizer adam --epochs 100 --l2 5e-4 --kfold 3",
+        "micrograd-plus train --dataset moons --optimizer adam --l2 5e-4 --kfold 3",
     )
     training_arguments(train, "out/train")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
