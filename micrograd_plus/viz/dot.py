@@ -189,8 +189,9 @@ class _Builder:
         for name, attributes in buckets.get(None, []):
             dg.node(name, **attributes)
         if self.p.collapsed:  # the network's inputs x0, x1... top to bottom, beside its neurons
-            inputs = [n for n in self.visible if not n._children and re.fullmatch(r"x\d+", self.g.names[n])]
-            inputs.sort(key=lambda n: _natural(self.g.names[n]))
+            inputs = sorted((n for n in self.visible
+                             if not n._children and re.fullmatch(r"x\d+", self.g.names[n])),
+                            key=lambda n: _natural(self.g.names[n]))
             self._keep_in_order(dg, [self.g.node_id(n) for n in inputs], in_cluster=False)
         expanded = {id(n) for n in self._expanded_neurons()}
         in_a_layer = set()

@@ -51,8 +51,9 @@ def step_texts(walk: BackwardWalk) -> list[str]:
 
 def _push_text(walk: BackwardWalk, edge: Edge) -> str:
     graph = walk.graph
+    contribution = chain_text(edge.local, graph.grads[edge.parent])
     text = (f"to {graph.name_in_formula(edge.child)} through {op_text(edge.parent)}:"
-            f" local {local_text(graph, edge)}, contribution {chain_text(edge.local, graph.grads[edge.parent])}")
+            f" local {local_text(graph, edge)}, contribution {contribution}")
     terms = walk.terms_after_push(edge)
     if len(terms) > 1:
         known = [t for t in terms if t is not None]
