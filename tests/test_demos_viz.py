@@ -17,7 +17,7 @@ def test_demo_02_prints_the_derivation_and_writes_graph_path_and_stepper(tmp_pat
         assert f"wrote {tmp_path / name}: " in printed
     texts = [t.text for t in ET.parse(tmp_path / "path_E_to_w00.svg").iter()
              if t.tag.endswith("text")]
-    assert "sum over 1 path = 0.165 = ∂E/∂w00; w00.grad = 0.165" in texts
+    assert "sum over 1 path = 0.1650 = ∂E/∂w00; w00.grad = 0.1650" in texts
     page = (tmp_path / "backward.html").read_text(encoding="utf-8")
     assert page.count('<template class="frame">') == 1 + 18  # the seed, then 18 operations
 

@@ -87,8 +87,8 @@ def path_lines(g: Graph, paths: PathSet) -> list[str]:
         lines.append(f"product: {factors} = {style.factor(path.product)}")
     if paths.count > len(paths.listed):
         lines.append(f"… and {paths.count - len(paths.listed)} more paths")
-    lines.append(f"sum over {paths.count} {noun} = {style.number(paths.total)}"
-                 f" = ∂{root}/∂{target}; {target}.grad = {style.number(g.grads[paths.target])}")
+    lines.append(f"sum over {paths.count} {noun} = {style.factor(paths.total)}"
+                 f" = ∂{root}/∂{target}; {target}.grad = {style.factor(g.grads[paths.target])}")
     return lines
 
 
