@@ -172,6 +172,14 @@ def test_the_stepper_page_uses_the_same_words_for_a_value_used_twice(tmp_path):
     assert page.count("(x.grad = 3.0 + 3.0 = 6.0, complete)") == 1
 
 
+def test_a_frame_caption_says_a_value_used_twice_receives_twice():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    captions = [t.text for t in ET.fromstring(backward_frames(y)[1]).iter(f"{SVG}text")]
+    assert "step 1 of 1: y.grad = 1.0 is complete; push it through * to x twice" in captions
+
+
 def test_explain_reads_no_grad_and_writes_none():
     L = lecture_expression_using_a_twice()
     a = L._children[1]
