@@ -33,7 +33,8 @@ def plot_history(histories: dict[str, History], path: str | os.PathLike) -> Path
     split = len(histories) > 1 and has_validation
     rows = [("", "training"), ("val_", "validation")] if split else [("", None)]
     window = max(1, max(len(h["loss"]) for h in histories.values()) // 20)
-    figure = _figure(width=12.5 if has_accuracy else 8, height=7.6 if split else 4.2)
+    # a comparison, shown in a README column, is narrower, with its legend in one row on top
+    figure = _figure(width=(10 if split else 12.5) if has_accuracy else 8, height=7.6 if split else 4.2)
     grid = figure.subplots(len(rows), len(keys), squeeze=False, sharex=True, sharey="col")
     for row, ((prefix, part), panels) in enumerate(zip(rows, grid)):
         for key, axes in zip(keys, panels):
@@ -68,7 +69,11 @@ def plot_history(histories: dict[str, History], path: str | os.PathLike) -> Path
         _plain_log_ticks(axes)
     if len(histories) == 1:
         figure.suptitle(next(iter(histories)))
-    figure.legend(*grid[0][0].get_legend_handles_labels(), loc="outside right center", fontsize="small")
+    handles = grid[0][0].get_legend_handles_labels()
+    if split:
+        figure.legend(*handles, loc="outside upper center", ncols=len(histories), frameon=False)
+    else:
+        figure.legend(*handles, loc="outside right center", fontsize="small")
     return _save(figure, path)
 
 
