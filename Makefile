@@ -3,6 +3,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# setuptools prints a dozen-line notice on every editable install (folders named like the package
+# may shadow it); ignore that one notice from that one module, and keep every other warning.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore::UserWarning:setuptools.command.editable_wheel"
 
 .PHONY: demo test bench notes clean
 
@@ -16,7 +19,8 @@ demo: $(VENV)/.demo-installed
 	@echo "  out/notes/path_E_to_w00.svg     the path from E to w00, whose product is dE/dw00"
 	@echo "  out/notes/backward.html         backward step by step in a browser (arrow keys step)"
 	@echo "  out/train/decision_boundary.png what the network learned; loss_curve.png how it got there"
-	@echo "More: micrograd-plus --help (in .venv/bin), and the numbered scripts in demos/."
+	@echo "Next: run  . .venv/bin/activate  in each new shell; then  micrograd-plus --help,"
+	@echo "the README's examples and the numbered scripts in demos/ work as written."
 
 test: $(VENV)/.test-installed
 	$(PY) -m pytest -q
@@ -32,15 +36,15 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.test-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,plot]"
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -e ".[test,plot]"
 	touch $@
 
 $(VENV)/.demo-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[plot]"
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -e ".[plot]"
 	touch $@
 
 $(VENV)/.bench-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[bench]"
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -e ".[bench]"
 	touch $@
 
 clean:

@@ -13,9 +13,9 @@ import functools
 import json
 import pathlib
 
-from micrograd_plus.data import MinMaxScaler, cross_validate, make_moons, train_val_split
+from micrograd_plus.data import MinMaxScaler, make_moons, train_val_split
 from micrograd_plus.files import write_atomic
-from micrograd_plus.nn import MLP, Adam, cross_entropy, evaluate, fit
+from micrograd_plus.nn import MLP, Adam, cross_entropy, cross_validate, evaluate, fit
 
 
 def main(

@@ -8,6 +8,7 @@ is reported the same way, also with exit status 2: status 1 means only "gradchec
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import sys
@@ -57,7 +58,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if args.out is not None:
         # every name typed is an input; none is a trained parameter
         view = draw(root, highlight=leaves.get(args.highlight), parameters=())
-        print(f"wrote {_writing(lambda: view.save(Path(args.out)), args.out)}")
+        out = Path(args.out)
+        _writing(lambda: out.parent.mkdir(parents=True, exist_ok=True), out)  # as train and notes do
+        print(f"wrote {_writing(lambda: view.save(out), out)}")
     return 0
 
 
@@ -156,8 +159,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _train_and_validate(problem, args: argparse.Namespace, hidden, epochs: int):
     """Cross-validate first when --kfold asks, then train on the training part; return the run."""
-    from .data import cross_validate
     from .experiments import build_model, make_optimizer, train_model
+    from .train import cross_validate
 
     if args.kfold:
         folds = cross_validate(
@@ -242,20 +245,24 @@ def _hidden_sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def _non_negative_float(text: str) -> float:
+def _number(text: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def _non_negative_float(text: str) -> float:
+    value = _number(text)
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = _non_negative_float(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be > 0")
+    value = _number(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number > 0")
     return value
 
 
@@ -282,13 +289,49 @@ def _writing(action: Callable, where: str | Path):
         raise CommandError(f"cannot write {error.filename or where}: {error.strerror or error}") from None
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser. Its usage errors name the likely slip: an expression that starts
+    with `-` (argparse reads it as an option) or a misspelt option."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.option_names: list[str] = []  # before super().__init__, which adds --help
+        self.takes_expression = False
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *names, **kwargs):
+        self.option_names += [name for name in names if name.startswith("-")]
+        self.takes_expression |= "expression" in names
+        return super().add_argument(*names, **kwargs)
+
+    def unrecognized(self, extras: list[str]) -> None:
+        """Exit 2 with this command's usage and what to do about `extras`."""
+        hints, read_as_options = [], []
+        for extra in (e for e in extras if e.startswith("-")):
+            close = difflib.get_close_matches(extra.split("=")[0], self.option_names, n=1)
+            if extra.startswith("--") and close:
+                hints.append(f"{extra}: did you mean {close[0]}?")
+            else:
+                read_as_options.append(extra)
+        if read_as_options and self.takes_expression:
+            hints.append(self.dash_hint())
+        self.error(f"unrecognized arguments: {' '.join(extras)}" + "".join(f"\n  {h}" for h in hints))
+
+    def error(self, message: str):
+        if self.takes_expression and message.startswith("the following arguments are required"):
+            message += f"\n  {self.dash_hint()}"  # an expression starting with - was read as an option
+        super().error(message)
+
+    def dash_hint(self) -> str:
+        return f"an expression that starts with - goes after --, as in: {self.prog} -- '-x*2' x=1"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="micrograd-plus",
         description="A scalar autodiff engine for learning and testing backpropagation.",
         epilog="Run `micrograd-plus COMMAND --help` for each command's options and an example.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
 
     def command(name: str, handler: Callable, summary: str, example: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(
@@ -298,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=f"example:\n  {example}\n",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=handler, command_parser=sub)
         return sub
 
     def expression_arguments(sub: argparse.ArgumentParser) -> None:
@@ -372,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         cmd_train,
         "train an MLP with a progress bar; write the loss curve, a decision-boundary plot and the model",
-        "micrograd-plus train --dataset spiral --optimizer adam --epochs 100 --l2 5e-4 --kfold 3",
+        "micrograd-plus train --dataset moons --optimizer adam --l2 5e-4 --kfold 3",
     )
     training_arguments(train, "out/train")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
@@ -394,7 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # shown under the subcommand's usage, not the top level's
+        if args.command is None:
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        args.command_parser.unrecognized(extras)
     if args.command is None:
         parser.print_help()
         return 0

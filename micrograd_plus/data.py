@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import random
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+
 from .checks import feature_rows, positive_int
 
 Rows = list[list[float]]
@@ -246,67 +246,6 @@ def batches(
     for start in range(0, len(order), batch_size):
         chosen = order[start : start + batch_size]
         yield [X[i] for i in chosen], [y[i] for i in chosen]
-
-
-def cross_validate(
-    build_model: Callable[[], Any],
-    X: Sequence,
-    y: Sequence,
-    *,
-    make_optimizer: Callable[[list], Any],
-    epochs: int,
-    loss: Callable | None = None,
-    n_splits: int = 5,
-    shuffle: bool = True,
-    seed: int = 0,
-    scale: bool = True,
-    batch_size: int | None = None,
-    metric: Callable[[Sequence, Sequence], float] | None | str = "accuracy",
-) -> dict[str, Any]:
-    """Train a fresh model on k - 1 folds and validate it on the remaining one, for each fold.
-
-    `build_model()` makes a new model; `make_optimizer(params)` its optimizer. With `scale`, a
-    MinMaxScaler is fitted on each fold's training part only and applied to its validation part.
-    `metric` scores each validation fold ("accuracy" by default; None for regression).
-    Returns {"accuracy": [per fold], "loss": [per fold], "mean_accuracy": ..., "mean_loss": ...};
-    without a metric the accuracies are None.
-    """
-    # train.py batches with this module, so it is imported when first needed, not at the top.
-    from .losses import cross_entropy
-    from .train import accuracy, evaluate, fit
-
-    loss = cross_entropy if loss is None else loss
-    metric = accuracy if metric == "accuracy" else metric
-    _check_pairs(X, y, "cross_validate")
-    folds = KFold(n_splits, shuffle=shuffle, seed=seed if shuffle else None)
-    accuracies, losses = [], []
-    for train, val in folds.split(len(X)):
-        X_train, X_val = [X[i] for i in train], [X[i] for i in val]
-        if scale:
-            scaler = MinMaxScaler().fit(X_train)
-            X_train, X_val = scaler.transform(X_train), scaler.transform(X_val)
-        model = build_model()
-        fit(
-            model,
-            X_train,
-            [y[i] for i in train],
-            loss=loss,
-            optimizer=make_optimizer(model.parameters()),
-            epochs=epochs,
-            batch_size=batch_size,
-            metric=metric,
-            seed=seed,
-            progress=False,
-        )
-        val_loss, val_accuracy = evaluate(model, X_val, [y[i] for i in val], loss=loss, metric=metric)
-        losses.append(val_loss)
-        accuracies.append(val_accuracy)
-    return {
-        "accuracy": accuracies,
-        "loss": losses,
-        "mean_accuracy": sum(accuracies) / len(accuracies) if metric else None,
-        "mean_loss": sum(losses) / len(losses),
-    }
 
 
 # ---- helpers ------------------------------------------------------------------------------------

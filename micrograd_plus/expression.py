@@ -92,7 +92,7 @@ class Expression:
         root = _build(self.tree, leaves)
         if not isinstance(root, Value):
             raise ExpressionError(f"{self.text!r} has no variables, so there is nothing to differentiate")
-        if root.label == "" and root._children:  # too long to name by its text
+        if root._children and len(self.text) > LONGEST_LABEL:  # too long to name by its text
             root.label = "f"
         return root
 
@@ -202,7 +202,13 @@ def _check_number(node: ast.Constant, text: str) -> None:
         raise ExpressionError(_pointing_at(node, text, "this number is beyond the float range"))
 
 
-LONGEST_LABEL = 24  # a longer sub-expression is left unnamed: the drawing names it v1, v2, ...
+LONGEST_LABEL = 24  # a longer sub-expression's label is its text cut short with "…"
+
+# `a - b` is built as a + (b * -1) and `a / b` as a * b ** -1: the hidden step is named thus.
+_HIDDEN_STEPS: dict[type[ast.operator], Callable[[ast.expr], ast.expr]] = {
+    ast.Sub: lambda b: ast.UnaryOp(ast.USub(), b),
+    ast.Div: lambda b: ast.BinOp(b, ast.Pow(), ast.Constant(-1)),
+}
 
 
 def _build(node: ast.expr, leaves: Mapping[str, Value]) -> Value | float:
@@ -220,6 +226,9 @@ def _build(node: ast.expr, leaves: Mapping[str, Value]) -> Value | float:
             # (1/0, (-8) ** (1/3), 10 ** 400), and the result stays a constant.
             return _OPERATORS[type(node.op)](Value(left), right).data
         result = _OPERATORS[type(node.op)](left, right)
+        hidden = [c for c in result._children if type(c) is Value and c._children and not c.label]
+        if hidden and type(node.op) in _HIDDEN_STEPS:
+            hidden[0].label = _label(_HIDDEN_STEPS[type(node.op)](node.right))
     else:
         assert isinstance(node, ast.Call)  # parse() let nothing else through
         argument = _build(node.args[0], leaves)
@@ -227,9 +236,14 @@ def _build(node: ast.expr, leaves: Mapping[str, Value]) -> Value | float:
             return FUNCTIONS[node.func.id](Value(argument)).data
         result = FUNCTIONS[node.func.id](argument)
     if isinstance(result, Value):
-        text = ast.unparse(node)
-        result.label = text if len(text) <= LONGEST_LABEL else ""
+        result.label = _label(node)
     return result
+
+
+def _label(node: ast.expr) -> str:
+    """The node's text, as the drawing and explain name it: `x * w + b`, `1 + y * y * y * …`."""
+    text = ast.unparse(node)
+    return text if len(text) <= LONGEST_LABEL else text[: LONGEST_LABEL - 1].rstrip() + "…"
 
 
 def _first_column(tree: ast.expr, name: str) -> int:

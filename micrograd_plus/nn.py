@@ -47,7 +47,7 @@ from .losses import (
     mse_loss,
 )
 from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
-from .train import TrainingDiverged, accuracy, evaluate, fit, predict
+from .train import TrainingDiverged, accuracy, cross_validate, evaluate, fit, predict
 from .checks import non_negative, positive_int
 
 Seed = int | random.Random  # an int seeds a new generator; a generator is drawn from
@@ -409,6 +409,7 @@ __all__ = [
     "Adam",
     "fit",
     "TrainingDiverged",
+    "cross_validate",
     "evaluate",
     "accuracy",
     "predict",

@@ -22,34 +22,59 @@ History = dict[str, list[float]]
 
 
 def plot_history(histories: dict[str, History], path: str | os.PathLike) -> Path:
-    """Loss (log scale) and accuracy per epoch, one colour per named history, side by side.
+    """Loss (log scale) and accuracy per epoch.
 
-    Validation curves, when a history has them, are drawn dashed and lighter in the same colour.
-    One legend beside the panels serves both, so no curve hides behind it.
+    One history (one training run, named in the title): "training" solid and "validation"
+    dashed in each panel. Several (a comparison): one colour each, and training and validation
+    in separate panels, a row each, so that no panel holds more than one line per history.
     """
     has_accuracy = any("accuracy" in h for h in histories.values())
-    figure = _figure(width=12.5 if has_accuracy else 8, height=4.2)
-    panels = [("loss", figure.add_subplot(1, 2 if has_accuracy else 1, 1))]
-    if has_accuracy:
-        panels.append(("accuracy", figure.add_subplot(1, 2, 2)))
-    for key, axes in panels:
-        for i, (name, history) in enumerate(histories.items()):
-            epochs = range(1, len(history["loss"]) + 1)
-            if key in history:
-                axes.plot(epochs, history[key], color=f"C{i}", label=name)
-            if f"val_{key}" in history:
-                axes.plot(epochs, history[f"val_{key}"], "--", color=f"C{i}", alpha=0.55,
-                          linewidth=1.1, label=f"{name} (validation)")
-    loss_axes = panels[0][1]
-    loss_axes.set_yscale("log")
-    _plain_log_ticks(loss_axes)
-    _label(loss_axes, "Loss", "epoch", "loss (log scale)")
-    if has_accuracy:
-        accuracy_axes = panels[1][1]
-        accuracy_axes.set_ylim(0, 1.02)
-        accuracy_axes.yaxis.set_major_formatter(_percent())
-        _label(accuracy_axes, "Accuracy", "epoch", "accuracy")
-    figure.legend(*loss_axes.get_legend_handles_labels(), loc="outside right center", fontsize="small")
+    has_validation = any("val_loss" in h for h in histories.values())
+    keys = ["loss", "accuracy"] if has_accuracy else ["loss"]
+    split = len(histories) > 1 and has_validation
+    rows = [("", "training"), ("val_", "validation")] if split else [("", None)]
+    window = max(1, max(len(h["loss"]) for h in histories.values()) // 20)
+    # a comparison, shown in a README column, is narrower, with its legend in one row on top
+    figure = _figure(width=(10 if split else 12.5) if has_accuracy else 8, height=7.6 if split else 4.2)
+    grid = figure.subplots(len(rows), len(keys), squeeze=False, sharex=True, sharey="col")
+    for row, ((prefix, part), panels) in enumerate(zip(rows, grid)):
+        for key, axes in zip(keys, panels):
+            for i, (name, history) in enumerate(histories.items()):
+                epochs = range(1, len(history["loss"]) + 1)
+                if split:
+                    if prefix + key in history:
+                        values = history[prefix + key]
+                        if key == "accuracy":
+                            values = _running_mean(values, window)
+                        axes.plot(epochs, values, color=f"C{i}", label=name)
+                    continue
+                label = "training" if len(histories) == 1 else name
+                if key in history:
+                    axes.plot(epochs, history[key], color=f"C{i}", label=label)
+                if f"val_{key}" in history:
+                    axes.plot(epochs, history[f"val_{key}"], "--", color=f"C{i}", alpha=0.7,
+                              label="validation" if len(histories) == 1 else f"{name} (validation)")
+            title = key.capitalize() if part is None else f"{part.capitalize()} {key}"
+            if split and key == "accuracy" and window > 1:
+                title += f" ({window}-epoch running mean)"
+            ylabel = "loss (log scale)" if key == "loss" else "accuracy"
+            _label(axes, title, "epoch", ylabel)
+            if row < len(rows) - 1:
+                axes.set_xlabel("")  # the panel below says it, on the same epochs
+            if key == "accuracy":
+                axes.set_ylim(0, 1.02)
+                axes.yaxis.set_major_formatter(_percent())
+    for axes in grid[:, 0]:
+        axes.set_yscale("log")
+    for axes in grid[:, 0]:  # after every loss panel is drawn: they share their limits
+        _plain_log_ticks(axes)
+    if len(histories) == 1:
+        figure.suptitle(next(iter(histories)))
+    handles = grid[0][0].get_legend_handles_labels()
+    if split:
+        figure.legend(*handles, loc="outside upper center", ncols=len(histories), frameon=False)
+    else:
+        figure.legend(*handles, loc="outside right center", fontsize="small")
     return _save(figure, path)
 
 
@@ -174,18 +199,27 @@ def _label(axes: Any, title: str, xlabel: str, ylabel: str) -> None:
 
 
 def _plain_log_ticks(axes: Any) -> None:
-    """Label a log axis 0.5, 1, 2 rather than 5x10^-1, 10^0, 2x10^0 (2 and 5 only over a few
-    decades, where the powers of ten alone would leave the axis nearly unlabelled)."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    """Label a log axis 0.5, 1, 2 rather than 5x10^-1, 10^0, 2x10^0, with ticks enough for the
+    range: within one decade (a loss from 0.24 to 1.7) 0.3, 0.4, 0.5, 0.7, 1, 1.5; over a few
+    decades 0.2, 0.5, 1, 2; over more, the powers of ten alone."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
     plain = FuncFormatter(lambda value, _: f"{value:g}")
     low, high = axes.get_ylim()
-    axes.yaxis.set_major_formatter(plain)
-    if math.log10(high / low) <= 3:
-        axes.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
-        axes.yaxis.set_minor_formatter(plain)
+    decades = math.log10(high / low)
+    if decades <= 3:
+        subs = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0) if decades <= 1 else (1.0, 2.0, 5.0)
+        axes.yaxis.set_major_locator(LogLocator(subs=subs))
+        axes.yaxis.set_minor_locator(NullLocator())
     else:
         axes.yaxis.set_minor_formatter(NullFormatter())
+    axes.yaxis.set_major_formatter(plain)
+
+
+def _running_mean(values: Sequence[float], window: int) -> list[float]:
+    """The mean of each value and up to `window - 1` before it."""
+    return [sum(values[max(0, i - window + 1):i + 1]) / (i + 1 - max(0, i - window + 1))
+            for i in range(len(values))]
 
 
 def _percent() -> Any:

@@ -1,4 +1,4 @@
-"""The training loop: fit, evaluate, predict and accuracy.
+"""The training loop: fit, evaluate, predict, accuracy, and cross_validate, which fits k times.
 
 One step of training is the whole story of backpropagation:
 
@@ -20,7 +20,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .checks import distribution, feature_rows, finite_number
-from .data import _check_pairs, batches
+from .data import KFold, MinMaxScaler, _check_pairs, batches
 from .engine import Value, no_grad
 from .losses import cross_entropy
 
@@ -169,6 +169,63 @@ def fit(
                 shown["val_acc"] = f"{val_metric:.3f}"
         bar.set_postfix(shown, refresh=False)
     return history
+
+
+def cross_validate(
+    build_model: Callable[[], Any],
+    X: Sequence,
+    y: Sequence,
+    *,
+    make_optimizer: Callable[[list], Any],
+    epochs: int,
+    loss: Callable | None = None,
+    n_splits: int = 5,
+    shuffle: bool = True,
+    seed: int = 0,
+    scale: bool = True,
+    batch_size: int | None = None,
+    metric: Callable[[Sequence, Sequence], float] | None | str = "accuracy",
+) -> dict[str, Any]:
+    """Train a fresh model on k - 1 folds and validate it on the remaining one, for each fold.
+
+    `build_model()` makes a new model; `make_optimizer(params)` its optimizer. With `scale`, a
+    MinMaxScaler is fitted on each fold's training part only and applied to its validation part.
+    `metric` scores each validation fold ("accuracy" by default; None for regression).
+    Returns {"accuracy": [per fold], "loss": [per fold], "mean_accuracy": ..., "mean_loss": ...};
+    without a metric the accuracies are None.
+    """
+    loss = cross_entropy if loss is None else loss
+    metric = accuracy if metric == "accuracy" else metric
+    _check_pairs(X, y, "cross_validate")
+    folds = KFold(n_splits, shuffle=shuffle, seed=seed if shuffle else None)
+    accuracies, losses = [], []
+    for train, val in folds.split(len(X)):
+        X_train, X_val = [X[i] for i in train], [X[i] for i in val]
+        if scale:
+            scaler = MinMaxScaler().fit(X_train)
+            X_train, X_val = scaler.transform(X_train), scaler.transform(X_val)
+        model = build_model()
+        fit(
+            model,
+            X_train,
+            [y[i] for i in train],
+            loss=loss,
+            optimizer=make_optimizer(model.parameters()),
+            epochs=epochs,
+            batch_size=batch_size,
+            metric=metric,
+            seed=seed,
+            progress=False,
+        )
+        val_loss, val_accuracy = evaluate(model, X_val, [y[i] for i in val], loss=loss, metric=metric)
+        losses.append(val_loss)
+        accuracies.append(val_accuracy)
+    return {
+        "accuracy": accuracies,
+        "loss": losses,
+        "mean_accuracy": sum(accuracies) / len(accuracies) if metric else None,
+        "mean_loss": sum(losses) / len(losses),
+    }
 
 
 # ---- helpers ------------------------------------------------------------------------------------

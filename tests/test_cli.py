@@ -179,7 +179,7 @@ def test_notes_refuses_an_unknown_section_and_both_options(capsys):
     [
         (["graph", "x*x", "x=2", "--out", "g.txt"], "--out g.txt: the name must end in .svg, .png or .dot"),
         (["graph", "x*x", "x=2", "--highlight", "q"], "--highlight q: not a name in the expression"),
-        (["graph", "x*x", "x=2", "--out", "/nonexistent/dir/g.svg"], "cannot write /nonexistent/dir/g.svg: No such file or directory"),
+        (["graph", "x*x", "x=2", "--out", "/proc/forbidden/g.svg"], "cannot write /proc/forbidden"),
         (["explain", "sqrt(x)", "x=-1"], "sqrt: input must be >= 0, got -1.0"),
         (["explain", "x**0.5", "x=0"], "pow backward: the derivative of x ** 0.5 (that is sqrt x) is infinite at x = 0"),
         (["notes", "--out", "/proc/forbidden"], "cannot write /proc/forbidden"),
@@ -197,7 +197,7 @@ def test_a_missing_renderer_is_a_short_message_saying_how_to_get_one(capsys, tmp
     status, _, err = run(capsys, "graph", "x*x", "x=2", "--out", str(tmp_path / "g.svg"))
     assert status == 2
     assert err.startswith("micrograd-plus graph: error: MICROGRAD_PLUS_DOT is set to")
-    assert "pip install graphviz-pure" in err
+    assert "Fix: unset MICROGRAD_PLUS_DOT to use " in err  # graphviz-pure is installed: the first fix
     assert "Traceback" not in err and len(err.strip().splitlines()) <= 6  # the problem, then the fixes
 
 
@@ -443,3 +443,42 @@ def test_notes_section_without_matplotlib_prints_the_text_and_says_why_there_are
     assert "after 100 steps the rate is" in printed
     assert f"no pictures: {MISSING}" in printed
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_expression_starting_with_minus_points_to_double_dash_under_the_commands_usage(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["graph", "-x*2", "x=1"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.startswith("usage: micrograd-plus graph ")  # the subcommand's usage, not the top level's
+    assert "micrograd-plus graph: error: unrecognized arguments: -x*2" in err
+    assert "goes after --, as in: micrograd-plus graph -- '-x*2' x=1" in err
+
+
+def test_an_expression_starting_with_minus_and_nothing_else_gets_the_same_pointer(capsys):
+    with pytest.raises(SystemExit):
+        main(["explain", "-x*2"])
+    assert "as in: micrograd-plus explain -- '-x*2' x=1" in capsys.readouterr().err
+
+
+def test_a_misspelt_option_names_the_option_meant(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["graph", "x*2", "x=1", "--ouput", "a.svg"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.startswith("usage: micrograd-plus graph ")
+    assert "  --ouput: did you mean --out?" in err
+    assert "goes after --" not in err  # the slip is explained; no second guess
+
+
+def test_graph_creates_the_folders_of_its_output_file(capsys, tmp_path):
+    status, out, _ = run(capsys, "graph", "x*2", "x=1", "--out", str(tmp_path / "new" / "sub" / "a.svg"))
+    assert status == 0
+    ET.parse(tmp_path / "new" / "sub" / "a.svg")
+
+
+@pytest.mark.parametrize("eps", ["0", "-1", "nan", "inf"])
+def test_eps_has_one_rule_and_one_message(capsys, eps):
+    with pytest.raises(SystemExit):
+        main(["gradcheck", "x*x", "x=1", "--eps", eps])
+    assert f"argument --eps: '{eps}' must be a finite number > 0" in capsys.readouterr().err

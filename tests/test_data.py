@@ -12,7 +12,6 @@ from micrograd_plus.data import (
     KFold,
     MinMaxScaler,
     batches,
-    cross_validate,
     make_moons,
     sine_data,
     spiral_data,
@@ -20,6 +19,7 @@ from micrograd_plus.data import (
     vertical_data,
 )
 from micrograd_plus.nn import MLP, SGD
+from micrograd_plus.train import cross_validate
 
 # ---- datasets -----------------------------------------------------------------------------------
 

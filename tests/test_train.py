@@ -223,6 +223,58 @@ def test_each_plot_writes_a_png(tmp_path):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def drawn_history(monkeypatch, histories):
+    """The matplotlib Figure plot_history draws for `histories`, kept instead of saved."""
+    pytest.importorskip("matplotlib")
+    from micrograd_plus import plots
+
+    kept = []
+    monkeypatch.setattr(plots, "_save", lambda figure, path: kept.append(figure))
+    plots.plot_history(histories, "unused.png")
+    kept[0].canvas.draw()  # lay out, so tick labels exist
+    return kept[0]
+
+
+def a_history(start, stop, epochs=20):
+    step = (stop / start) ** (1 / (epochs - 1))
+    loss = [start * step**k for k in range(epochs)]
+    return {"loss": loss, "accuracy": [0.5] * epochs, "val_loss": loss, "val_accuracy": [0.4] * epochs}
+
+
+def test_one_training_run_is_labelled_training_and_validation(monkeypatch):
+    figure = drawn_history(monkeypatch, {"moons": a_history(1.7, 0.24)})
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["training", "validation"]
+    assert figure.get_suptitle() == "moons"  # the data set names the figure, not a curve
+
+
+def test_a_log_loss_axis_within_one_decade_has_ticks_enough_to_read(monkeypatch):
+    figure = drawn_history(monkeypatch, {"spiral": a_history(1.7, 0.24)})
+    loss_axes = figure.axes[0]
+    low, high = loss_axes.get_ylim()
+    labels = [t.get_text() for t in loss_axes.get_yticklabels()
+              if low <= t.get_position()[1] <= high and t.get_text()]
+    assert labels == ["0.3", "0.4", "0.5", "0.7", "1", "1.5"]
+
+
+def test_a_comparison_splits_training_and_validation_into_panels_of_one_line_each(monkeypatch):
+    histories = {name: a_history(1.5, 0.3 + k / 10) for k, name in enumerate(["SGD", "Adam", "RMSprop"])}
+    figure = drawn_history(monkeypatch, histories)
+    titles = [axes.get_title() for axes in figure.axes]
+    assert titles == ["Training loss", "Training accuracy", "Validation loss", "Validation accuracy"]
+    assert all(len(axes.get_lines()) == 3 for axes in figure.axes)  # one per optimizer
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["SGD", "Adam", "RMSprop"]
+
+
+def test_a_comparisons_accuracy_is_a_running_mean_so_noisy_lines_can_be_told_apart(monkeypatch):
+    noisy = a_history(1.5, 0.3, epochs=200)
+    noisy["val_accuracy"] = [k % 2 for k in range(200)]  # 0%, 100%, 0%... as on 18 samples
+    figure = drawn_history(monkeypatch, {"SGD": noisy, "Adam": a_history(1.5, 0.4, epochs=200)})
+    validation_accuracy = figure.axes[3]
+    assert validation_accuracy.get_title() == "Validation accuracy (10-epoch running mean)"
+    sgd = validation_accuracy.get_lines()[0].get_ydata()
+    assert all(value == pytest.approx(0.5) for value in sgd[9:])  # 5 of every 10 epochs
+
+
 def test_plots_without_matplotlib_say_how_to_get_it(tmp_path, monkeypatch):
     from micrograd_plus.plots import plot_decision_boundary, plot_history
 

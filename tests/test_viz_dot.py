@@ -186,3 +186,27 @@ def test_grad_colours_run_from_blue_through_white_to_red():
 def test_draw_refuses_a_non_value_root():
     with pytest.raises(TypeError, match="root must be a Value, got 3.0"):
         draw(3.0)
+
+
+def test_edge_labels_give_factors_and_product_the_same_significant_digits():
+    # 1 - y² = 0.419974...: printed short as 0.42 it would make 2.0 × 0.42 = 0.8399 look wrong
+    shown = texts(draw(tiny()).svg())
+    assert "∂y/∂v2 = 1 - y² = 0.4200" in shown
+    assert "0.4200 × 1.0 = 0.4200" in shown
+    assert "2.0 × 0.4200 = 0.8399" in shown  # 2.0 is exact, so it stays short
+    assert "-0.5 × 0.4200 = -0.2100" in shown
+
+
+def test_exact_products_stay_short():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    c.backward()
+    shown = texts(draw(c).svg())
+    assert "-3.0 × 1.0 = -3.0" in shown and "2.0 × 1.0 = 2.0" in shown
+
+
+def test_floating_point_noise_does_not_count_as_rounding():
+    a, b = Value(0.1 + 0.2, label="a"), Value(2.0, label="b")  # a = 0.30000000000000004
+    c = a * b
+    c.backward()
+    assert "0.3 × 1.0 = 0.3" in texts(draw(c).svg())

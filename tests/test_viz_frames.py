@@ -138,6 +138,48 @@ def test_explain_tells_each_step_with_local_derivative_and_contribution():
         "  a.grad = 7.0 = 1.0 + 6.0", "  f.grad = 4.0", "  c.grad = -2.0", "  b.grad = -4.0"]
 
 
+def _uses_of_x(text):
+    """What each push into x says about x.grad, in order: the part in brackets."""
+    return re.findall(r"to x through .*?\((x\.grad [^)]*)\)", text)
+
+
+def test_explain_shows_x_times_x_as_a_partial_sum_then_the_complete_grad():
+    x = Value(3.0, label="x")
+    assert _uses_of_x(explain(x * x)) == [
+        "x.grad so far 3.0: 1 of 2 uses",  # the first operand edge: one of two terms
+        "x.grad = 3.0 + 3.0 = 6.0, complete",  # the second, in the same step, completes it
+    ]
+
+
+@pytest.mark.parametrize("expression, uses", [
+    (lambda x: x * x * x, ["x.grad so far 9.0: 1 of 3 uses",
+                           "x.grad so far 9.0 + 9.0 = 18.0: 2 of 3 uses",
+                           "x.grad = 9.0 + 9.0 + 9.0 = 27.0, complete"]),
+    (lambda x: x + x + x, ["x.grad so far 1.0: 1 of 3 uses",
+                           "x.grad so far 1.0 + 1.0 = 2.0: 2 of 3 uses",
+                           "x.grad = 1.0 + 1.0 + 1.0 = 3.0, complete"]),
+])
+def test_explain_says_complete_only_after_the_last_use(expression, uses):
+    text = explain(expression(Value(3.0, label="x")))
+    assert _uses_of_x(text) == uses
+    assert text.count("complete)") == 1
+
+
+def test_the_stepper_page_uses_the_same_words_for_a_value_used_twice(tmp_path):
+    x = Value(3.0, label="x")
+    page = save_frames(x * x, tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert "(x.grad so far 3.0: 1 of 2 uses)" in page
+    assert page.count("(x.grad = 3.0 + 3.0 = 6.0, complete)") == 1
+
+
+def test_a_frame_caption_says_a_value_used_twice_receives_twice():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    captions = [t.text for t in ET.fromstring(backward_frames(y)[1]).iter(f"{SVG}text")]
+    assert "step 1 of 1: y.grad = 1.0 is complete; push it through * to x twice" in captions
+
+
 def test_explain_reads_no_grad_and_writes_none():
     L = lecture_expression_using_a_twice()
     a = L._children[1]

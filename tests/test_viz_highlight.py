@@ -58,8 +58,8 @@ def test_the_drawing_makes_the_paths_bold_and_lists_their_products():
            " then add the paths" in shown
     assert "path 1: E → log p1 → p1 → 1/s → s → e0+e1 → e0 → z0 → x0·w00 → w00" in shown
     assert ("product: -1.0 × 120.9 × 0.6703 × -0.0001522 × 1.0 × 1.0 × 6.686 × 1.0 × 2.0"
-            " = 0.165") in shown
-    assert "sum over 1 path = 0.165 = ∂E/∂w00; w00.grad = 0.165" in shown
+            " = 0.1650") in shown
+    assert "sum over 1 path = 0.1650 = ∂E/∂w00; w00.grad = 0.1650" in shown
     bold = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "edge"
             and any(p.get("stroke-width") == "2.5" for p in g.iter(f"{SVG}path"))]
     assert len(bold) == 2 * 9  # nine result nodes on the path, each with two edges drawn

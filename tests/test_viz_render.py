@@ -59,10 +59,29 @@ def test_a_wrong_environment_variable_is_a_clear_error_not_a_silent_fallback(mon
         view.svg()
     message = str(caught.value)
     assert "MICROGRAD_PLUS_DOT is set to '/nonexistent/dot'" in message
-    assert "pip install graphviz-pure" in message and "apt-get install graphviz" in message
+    # graphviz-pure is installed here, so the stale setting is the problem: unsetting it is the fix
+    assert message.splitlines()[1] == (
+        f"Fix: unset MICROGRAD_PLUS_DOT to use {find_dot_without_override(monkeypatch)},"
+        " or set it to a dot executable.")
+    assert "pip install graphviz-pure" not in message  # it is already installed
     assert isinstance(caught.value.__cause__, FileNotFoundError)
     assert isinstance(caught.value, RuntimeError)
     assert view.source.startswith("digraph")  # DOT needs no renderer
+
+
+def find_dot_without_override(monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.delenv(renderer.ENV_VAR)
+        return find_dot()
+
+
+def test_a_wrong_environment_variable_and_no_default_says_unset_it_then_how_to_get_one(no_renderer, monkeypatch):
+    monkeypatch.setenv(renderer.ENV_VAR, "/nonexistent/dot")
+    with pytest.raises(RendererNotFound) as caught:
+        draw(small_graph()).svg()
+    lines = str(caught.value).splitlines()
+    assert lines[1] == "Fix: unset MICROGRAD_PLUS_DOT, then get a dot."
+    assert any("pip install graphviz-pure" in line for line in lines[2:])
 
 
 def test_no_renderer_anywhere_says_how_to_get_one(no_renderer):

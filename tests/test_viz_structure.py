@@ -4,6 +4,7 @@ The builders here make labelled graphs by hand, following the nn library's namin
 (`L{layer}.N{j}.w{i}`, `.b`, output labelled `L{layer}.N{j}`); other viz tests import them.
 """
 import random
+import re
 import warnings
 import xml.etree.ElementTree as ET
 
@@ -13,6 +14,7 @@ from micrograd_plus import Value, grad
 from micrograd_plus.viz import draw
 from micrograd_plus.viz.graph import Graph
 from micrograd_plus.viz.structure import find_layers, find_neurons
+from micrograd_plus.viz.style import KIND_COLOURS
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -143,3 +145,72 @@ def test_explicit_parameters_are_styled_as_parameters():
     styled = draw(out, parameters=[a]).source
     parameter_fill = '<TD BGCOLOR="#bbf7d0"><B>a</B>'
     assert parameter_fill not in unstyled and parameter_fill in styled
+
+
+def drawn_mlp(seed=0):
+    """micrograd's MLP(2, [16, 16, 1]) on one sample of unlabelled inputs, as a user calls it."""
+    from micrograd_plus.nn import MLP
+
+    out = MLP(2, [16, 16, 1], seed=seed)([Value(0.5), Value(-1.0)])
+    out.backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it collapses by itself, and says so
+        return ET.fromstring(draw(out).svg())
+
+
+def text_positions(svg):
+    """[(text, x, y)] for every text element, y growing downwards."""
+    return [(t.text, float(t.get("x")), float(t.get("y"))) for t in svg.iter(f"{SVG}text")]
+
+
+def test_a_collapsed_layer_lists_its_neurons_in_order_top_to_bottom():
+    shown = text_positions(drawn_mlp())
+    for layer in ("L0", "L1"):
+        titles = sorted((y, text) for text, _, y in shown if text and text.startswith(f"neuron {layer}."))
+        assert [text for _, text in titles] == [f"neuron {layer}.N{j}" for j in range(16)]
+
+
+def test_unlabelled_network_inputs_are_named_by_the_weights_they_meet():
+    shown = text_positions(drawn_mlp())
+    inputs = sorted((y, text) for text, _, y in shown if text in ("x0", "x1", "v0", "v3"))
+    assert [text for _, text in inputs] == ["x0", "x1"]  # named, and in order top to bottom
+
+
+def test_a_leaf_that_meets_other_things_than_weights_keeps_its_position_name():
+    a, w = Value(2.0), Value(3.0, label="N0.w1")
+    graph = Graph(a * w + a)  # a is also added, so it is not simply input 1
+    assert graph.names[a] == "v0"
+
+
+def test_the_collapsed_root_is_coloured_as_the_root_and_the_legend_lists_every_kind():
+    svg = drawn_mlp()
+    root_cell = [g for g in svg.iter(f"{SVG}g") if any(t.text == "neuron L2.N0" for t in g.iter(f"{SVG}text"))]
+    fills = {p.get("fill") for g in root_cell for p in g.iter(f"{SVG}polygon")}
+    assert KIND_COLOURS["loss"] in fills
+    shown = [text for text, _, _ in text_positions(svg)]
+    for kind in ("input (a leaf you made)", "result of an operation", "root: backward starts here"):
+        assert kind in shown
+    assert any(text and text.startswith("neuron box: a whole neuron drawn as one node") for text in shown)
+
+
+def points_along(path_d, steps=20):
+    """Points along a Graphviz edge path `M p0 C p1 p2 p3 p4 p5 p6 ...` (cubic Béziers)."""
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path_d)]
+    p = list(zip(numbers[::2], numbers[1::2]))
+    for i in range(0, len(p) - 3, 3):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = p[i:i + 4]
+        for k in range(steps + 1):
+            t = k / steps
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3
+            yield a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
+
+
+def test_no_edge_passes_through_a_layer_title():
+    svg = drawn_mlp()
+    titles = [(x, y) for text, x, y in text_positions(svg) if text in ("layer L0", "layer L1", "layer L2")]
+    assert len(titles) == 3
+    half_width, height = 4 * 0.6 * 11, 11  # "layer L2" in 11 pt Courier, centred on x, baseline y
+    for path in svg.iter(f"{SVG}path"):
+        for px, py in points_along(path.get("d", "")):
+            for x, y in titles:
+                assert not (abs(px - x) < half_width and y - height < py < y + 2), (x, y)

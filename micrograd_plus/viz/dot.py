@@ -30,6 +30,7 @@ class _DrawnEdge:
     id: str
     lines: list[str]
     on_path: bool = False
+    ports: bool = False  # leave the tail's right side, enter the head's left side
 
 
 def build(picture: Picture) -> graphviz.Digraph:
@@ -48,6 +49,7 @@ class _Builder:
         self.largest = max((abs(self.g.grads[n]) for n in shown if not math.isnan(self.g.grads[n])),
                            default=0.0)
         self.edge_labels_hidden = 0
+        self.ordered_layers = False  # set when neurons are kept in order (_keep_in_order)
 
     # ---- the whole digraph --------------------------------------------------------------------
 
@@ -70,6 +72,8 @@ class _Builder:
         edges = self._edges()
         buckets = self._node_statements()
         self._emit_clusters(dg, buckets)
+        if self.ordered_layers:  # a second crossing-minimization pass would rotate that order
+            dg.attr(remincross="false")
         for edge in edges:
             dg.edge(edge.tail, edge.head, **self._edge_attributes(edge))
         if self.p.legend or self.p.caption:
@@ -137,15 +141,17 @@ class _Builder:
             activation = "linear" if output._op == "+" else output._op
             rows = [
                 hl.cell(hl.escape(f"neuron {group.name}"), bold=True,
-                        fill=style.KIND_COLOURS["result"]),
+                        fill=style.KIND_COLOURS[self.g.kind(output)]),
                 hl.cell(hl.escape(f"{activation}, {parameters} params")),
                 hl.cell(hl.escape(labels.data_text(output))),
                 hl.cell(hl.escape(labels.grad_text(grad)),
                         fill=style.grad_colour(grad, self.largest)),
             ]
         else:
+            holds_root = self.g.root in group.outputs
             rows = [
-                hl.cell(hl.escape(f"layer {group.name}".rstrip()), bold=True),
+                hl.cell(hl.escape(f"layer {group.name}".rstrip()), bold=True,
+                        fill=style.KIND_COLOURS["loss"] if holds_root else None),
                 hl.cell(hl.escape(
                     f"{_count(len(group.neurons), 'neuron')} · {parameters} params")),
             ]
@@ -182,6 +188,11 @@ class _Builder:
     def _emit_clusters(self, dg: graphviz.Digraph, buckets: dict) -> None:
         for name, attributes in buckets.get(None, []):
             dg.node(name, **attributes)
+        if self.p.collapsed:  # the network's inputs x0, x1... top to bottom, beside its neurons
+            inputs = sorted((n for n in self.visible
+                             if not n._children and re.fullmatch(r"x\d+", self.g.names[n])),
+                            key=lambda n: _natural(self.g.names[n]))
+            self._keep_in_order(dg, [self.g.node_id(n) for n in inputs], in_cluster=False)
         expanded = {id(n) for n in self._expanded_neurons()}
         in_a_layer = set()
         for layer in self._boxed_layers():
@@ -190,6 +201,9 @@ class _Builder:
                          style="rounded", color="#9ca3af", fontcolor=style.NEUTRAL_GREY)
                 for name, attributes in buckets.get(id(layer), []):
                     box.node(name, **attributes)
+                neurons = sorted(layer.neurons, key=lambda n: _natural(n.name))
+                self._keep_in_order(box, [self.group_ids[id(n)] for n in neurons
+                                          if id(n) in self.group_ids], in_cluster=True)
                 for neuron in layer.neurons:
                     in_a_layer.add(id(neuron))
                     if id(neuron) in expanded:
@@ -197,6 +211,19 @@ class _Builder:
         for neuron in self.p.neurons:
             if id(neuron) in expanded and id(neuron) not in in_a_layer:
                 self._emit_neuron(dg, neuron, buckets)
+
+    def _keep_in_order(self, box: graphviz.Digraph, ids: list[str], in_cluster: bool) -> None:
+        """Nodes of one rank stacked top to bottom in the order of `ids` (N0, N1, N2... down a
+        layer; inputs x0, x1...). Left alone, Graphviz orders them to shorten edges (N7...N0,
+        N15...N8). An invisible edge between neighbours in one rank fixes their order; left to
+        right, Graphviz puts its tail above its head at the top level but below it inside a
+        cluster (measured; the tests check the order drawn)."""
+        if len(ids) > 1:
+            with box.subgraph() as rank:
+                rank.attr(rank="same")
+                for upper, lower in zip(ids, ids[1:]):
+                    rank.edge(*((lower, upper) if in_cluster else (upper, lower)), style="invis")
+            self.ordered_layers = True
 
     def _emit_neuron(self, parent: graphviz.Digraph, neuron: Group, buckets: dict) -> None:
         with parent.subgraph(name=f"cluster_{_group_id(self.g, neuron)}") as box:
@@ -234,7 +261,10 @@ class _Builder:
                 head = self.group_ids[id(parent_group)]
                 into = merged.get((tail, head))
                 if into is None:
-                    into = merged[(tail, head)] = _DrawnEdge(tail, head, f"m_{tail}_{head}", [])
+                    # out of the right side, into the left, as in a network diagram: edges then
+                    # keep clear of the layer titles above the boxes
+                    into = merged[(tail, head)] = _DrawnEdge(tail, head, f"m_{tail}_{head}", [],
+                                                             ports=True)
                     drawn.append(into)
                 into.on_path |= on_path
                 if parent_group.kind == "neuron" and not into.lines:
@@ -260,13 +290,15 @@ class _Builder:
         output = group.outputs[0]
         local = derivative_through(self.g, group, child)
         lines = [f"∂{self.g.name_in_formula(output)}/∂{self.g.name_in_formula(child)} "
-                 f"= {style.number(local)}"]
+                 f"= {style.factor(local)}"]
         if self.p.show_grads:
             lines.append(labels.chain_text(local, self.g.grads[output]))
         return lines
 
     def _edge_attributes(self, edge: _DrawnEdge) -> dict[str, str]:
         attributes = {"id": edge.id}
+        if edge.ports:
+            attributes.update(tailport="e", headport="w")
         highlighting = self.p.paths is not None
         if edge.lines:
             colour = style.HIGHLIGHT if edge.on_path else (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..engine import Value
 from .graph import Edge, Graph
-from .labels import local_text, op_text, signed_sum
+from .labels import chain_text, local_text, op_text, signed_sum
 from .steps import BackwardWalk
 from .style import number
 
@@ -44,23 +44,23 @@ def step_texts(walk: BackwardWalk) -> list[str]:
     for step in range(1, len(walk)):
         node = walk.current(step)
         head = f"step {step}: {graph.name_in_formula(node)}.grad = {number(graph.grads[node])}; "
-        pushes = [_push_text(walk, edge, step) for edge in walk.pushes(step)]
+        pushes = [_push_text(walk, edge) for edge in walk.pushes(step)]
         blocks.append(head + ("\n" + " " * len(head)).join(pushes))
     return blocks
 
 
-def _push_text(walk: BackwardWalk, edge: Edge, step: int) -> str:
+def _push_text(walk: BackwardWalk, edge: Edge) -> str:
     graph = walk.graph
-    local, upstream = edge.local, graph.grads[edge.parent]
+    contribution = chain_text(edge.local, graph.grads[edge.parent])
     text = (f"to {graph.name_in_formula(edge.child)} through {op_text(edge.parent)}:"
-            f" local {local_text(graph, edge)}, contribution {number(local)} × {number(upstream)}"
-            f" = {number(local * upstream)}")
-    terms = walk.terms(edge.child, step)
+            f" local {local_text(graph, edge)}, contribution {contribution}")
+    terms = walk.terms_after_push(edge)
     if len(terms) > 1:
         known = [t for t in terms if t is not None]
         name = graph.name_in_formula(edge.child)
         if len(known) < len(terms):
-            text += f" ({name}.grad so far {number(sum(known))}: {len(known)} of {len(terms)} uses)"
+            so_far = signed_sum(known) + (f" = {number(sum(known))}" if len(known) > 1 else "")
+            text += f" ({name}.grad so far {so_far}: {len(known)} of {len(terms)} uses)"
         else:
             text += f" ({name}.grad = {signed_sum(known)} = {number(sum(known))}, complete)"
     return text

@@ -86,12 +86,19 @@ def _caption(walk: BackwardWalk, step: int) -> str:
         root = graph.names[graph.root]
         return f"step 0 of {total}: forward done; seed {root}.grad = 1 (∂{root}/∂{root} = 1)"
     node = walk.current(step)
-    children = [graph.names[edge.child] for edge in walk.pushes(step)]
+    names = [graph.names[edge.child] for edge in walk.pushes(step)]
+    # x * x pushes into x twice: say so once ("to x twice"), not "to x, x"
+    children = [_times(name, names.count(name)) for name in dict.fromkeys(names)]
     if len(children) > 3:
         children = children[:3] + [f"{len(children) - 3} more"]
     return (f"step {step} of {total}: {graph.names[node]}.grad ="
             f" {style.number(graph.grads[node])} is complete; push it through"
             f" {labels.op_text(node)} to {', '.join(children)}")
+
+
+def _times(name: str, count: int) -> str:
+    """`x`, `x twice`, `x 3 times`."""
+    return name if count == 1 else f"{name} twice" if count == 2 else f"{name} {count} times"
 
 
 def _frame(laid_out: str, walk: BackwardWalk, step: int, captions: list[str]) -> str:

@@ -18,6 +18,7 @@ from .style import printable
 # Labels the nn library gives to parameters: `L1.N0.w2`, `L1.N0.b`, or `w2`, `b` (unnamed neuron).
 PARAMETER_LABEL = re.compile(r"^(?:(?P<neuron>.+)\.)?(?:w\d+|b)$")
 _PLAIN_NAME = re.compile(r"^[\w.]+$")
+_WEIGHT = re.compile(r"^(?:.+\.)?w(\d+)$")
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,11 +50,12 @@ class Graph:
         self.root = root
         self.order: list[Value] = engine.topological_order(root)
         self.index = {node: i for i, node in enumerate(self.order)}
-        # as drawn: a label with a line break or a control character is shown escaped, everywhere
-        self.names = {node: printable(str(node.label)) if node.label else f"v{i}"
-                      for i, node in enumerate(self.order)}
         self.grads = dict(grads) if grads is not None else {n: n.grad for n in self.order}
         self.parameters = self._find_parameters(parameters)
+        inputs = self._network_inputs()
+        # as drawn: a label with a line break or a control character is shown escaped, everywhere
+        self.names = {node: printable(str(node.label)) if node.label else inputs.get(node) or f"v{i}"
+                      for i, node in enumerate(self.order)}
         self.operand_edges: dict[Value, list[Edge]] = {node: [] for node in self.order}
         self.uses: dict[Value, list[Edge]] = {node: [] for node in self.order}
         # Walk parents in backward's order, so `uses` lists contributions in the order they arrive.
@@ -99,6 +101,21 @@ class Graph:
         if node._children:
             return "result"
         return "parameter" if node in self.parameters else "input"
+
+    def _network_inputs(self) -> dict[Value, str]:
+        """Unlabelled leaves fed to neurons, named as the nn library numbers their weights: a
+        leaf multiplied only by weights `...w1` is input `x1`."""
+        positions: dict[Value, set[str | None]] = {}
+        for parent in self.order:
+            for child in parent._children:
+                if type(child) is not Value or child._children or child.label:
+                    continue
+                others = [c for c in parent._children if c is not child]
+                weight = others[0] if parent._op == "*" and len(others) == 1 else None
+                match = _WEIGHT.match(weight.label) if weight in self.parameters else None
+                positions.setdefault(child, set()).add(match.group(1) if match else None)
+        return {node: f"x{found.pop()}" for node, found in positions.items()
+                if len(found) == 1 and None not in found}
 
     def _find_parameters(self, given: Iterable[Value] | None) -> set[Value]:
         if given is not None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..engine import Value
 from .graph import Edge, Graph
-from .style import constant, number
+from .style import constant, factor, number
 
 MAX_SUM_TERMS = 4  # more contributions than this are summarised as "sum of 16"
 UNKNOWN = "?"
@@ -60,8 +60,9 @@ def signed_sum(terms: Sequence[float | None]) -> str:
 
 
 def local_text(graph: Graph, edge: Edge) -> str:
-    """`∂z0/∂w00 = x0 = 2.0`: which derivative, its formula, its value."""
-    value = number(edge.local)
+    """`∂z0/∂w00 = x0 = 2.0`: which derivative, its formula, its value (written as it is in
+    the product on the next line, `chain_text`)."""
+    value = factor(edge.local)
     head = (
         f"∂{graph.name_in_formula(edge.parent)}/∂{graph.name_in_formula(edge.child)}"
     )
@@ -71,7 +72,7 @@ def local_text(graph: Graph, edge: Edge) -> str:
 
 
 def chain_text(local: float, upstream: float | None) -> str:
-    """`local × upstream = contribution`, e.g. `2.0 × -0.32 = -0.64`."""
+    """`local × upstream = contribution`, e.g. `2.0 × -0.32 = -0.64`, `2.0 × 0.4200 = 0.8399`."""
     if upstream is None:
-        return f"{number(local)} × {UNKNOWN} = {UNKNOWN}"
-    return f"{number(local)} × {number(upstream)} = {number(local * upstream)}"
+        return f"{factor(local)} × {UNKNOWN} = {UNKNOWN}"
+    return f"{factor(local)} × {factor(upstream)} = {factor(local * upstream)}"

@@ -22,7 +22,9 @@ def legend_rows(picture: Picture, visible: list[Value], largest: float,
         rows.append(hl.text_row(picture.caption, bold=True))
     if not picture.legend:
         return rows
-    kinds = sorted({g.kind(n) for n in visible}, key=list(style.KIND_COLOURS).index)
+    # A collapsed neuron's name cell is coloured as its output is: a result, or the root.
+    shown = visible + [out for group in picture.collapsed for out in group.outputs]
+    kinds = sorted({g.kind(n) for n in shown}, key=list(style.KIND_COLOURS).index)
     rows.append(hl.swatch_row("nodes:", [(style.KIND_COLOURS[k], style.KIND_NAMES[k])
                                           for k in kinds]))
     if picture.show_grads and largest:
@@ -32,10 +34,22 @@ def legend_rows(picture: Picture, visible: list[Value], largest: float,
             "grad colour:",
             [(style.grad_colour(x, largest), style.number(x)) for x in scale]))
     unlabelled = [n for n in visible if not n.label]
-    if unlabelled:
-        rows.append(hl.text_row(f"grey name ({g.names[unlabelled[0]]}): a value with no label,"
+    inputs = sorted((n for n in unlabelled if g.names[n] != f"v{g.index[n]}"), key=g.names.get)
+    if inputs:
+        rows.append(hl.text_row(f"grey name ({g.names[inputs[0]]}): an unlabelled input, named"
+                                f" by the weights it meets (w{g.names[inputs[0]][1:]})",
+                                colour=style.NEUTRAL_GREY))
+    if len(inputs) < len(unlabelled):
+        first = next(n for n in unlabelled if n not in inputs)
+        rows.append(hl.text_row(f"grey name ({g.names[first]}): a value with no label,"
                                 " named by its position in topological order",
                                 colour=style.NEUTRAL_GREY))
+    collapsed_kinds = {group.kind for group in picture.collapsed}
+    if "neuron" in collapsed_kinds:
+        rows.append(hl.text_row("neuron box: a whole neuron drawn as one node; an edge into it"
+                                " is ∂output/∂input through everything inside"))
+    if "layer" in collapsed_kinds:
+        rows.append(hl.text_row("layer box: a whole layer drawn as one node"))
     rows.append(hl.text_row("edge: ∂result/∂operand = formula = local derivative"
                             " (from the engine's rule for the op)"))
     if picture.show_grads:
@@ -66,15 +80,15 @@ def path_lines(g: Graph, paths: PathSet) -> list[str]:
              f" derivatives along each path, then add the paths"]
     for number, path in enumerate(paths.listed, 1):
         nodes = [g.root] + [edge.child for edge in path.edges]
-        factors = " × ".join(style.number(edge.local) for edge in path.edges) or "1"
+        factors = " × ".join(style.factor(edge.local) for edge in path.edges) or "1"
         if len(path.edges) > MAX_SPELLED_OUT_EDGES:
             factors = f"the {len(path.edges)} local derivatives"
         lines.append(f"path {number}: {_path_names(g, nodes)}")
-        lines.append(f"product: {factors} = {style.number(path.product)}")
+        lines.append(f"product: {factors} = {style.factor(path.product)}")
     if paths.count > len(paths.listed):
         lines.append(f"… and {paths.count - len(paths.listed)} more paths")
-    lines.append(f"sum over {paths.count} {noun} = {style.number(paths.total)}"
-                 f" = ∂{root}/∂{target}; {target}.grad = {style.number(g.grads[paths.target])}")
+    lines.append(f"sum over {paths.count} {noun} = {style.factor(paths.total)}"
+                 f" = ∂{root}/∂{target}; {target}.grad = {style.factor(g.grads[paths.target])}")
     return lines
 
 

@@ -62,21 +62,36 @@ def find_dot() -> Path:
     if override:
         found = _executable(override)
         if found is None:
+            # The likeliest cause is a stale setting: say first that unsetting it is the fix.
+            default = _default_dot()
+            fix = (f"unset {ENV_VAR} to use {default}, or set it to a dot executable."
+                   if default is not None else f"unset {ENV_VAR}, then get a dot.\n{HOW_TO_GET_ONE}")
             raise RendererNotFound(
                 f"{ENV_VAR} is set to {override!r}, which is not an executable file or a command"
-                f" on PATH.\n{HOW_TO_GET_ONE}"
+                f" on PATH.\nFix: {fix}"
             ) from FileNotFoundError(2, "No such file or directory", override)
         return found
-    suffix = ".exe" if sys.platform == "win32" else ""
-    beside_python = Path(sysconfig.get_path("scripts")) / f"graphviz-pure{suffix}"
-    for candidate in (str(beside_python), "graphviz-pure", "dot"):
+    found = _default_dot()
+    if found is not None:
+        return found
+    raise RendererNotFound(
+        f"no Graphviz `dot` executable found (looked for {ENV_VAR}, {_beside_python()},"
+        f" and graphviz-pure or dot on PATH).\n{HOW_TO_GET_ONE}"
+    ) from FileNotFoundError(2, "No such file or directory", "dot")
+
+
+def _default_dot() -> Path | None:
+    """The first of graphviz-pure beside Python, graphviz-pure on PATH, a system dot."""
+    for candidate in (str(_beside_python()), "graphviz-pure", "dot"):
         found = _executable(candidate)
         if found is not None:
             return found
-    raise RendererNotFound(
-        f"no Graphviz `dot` executable found (looked for {ENV_VAR}, {beside_python},"
-        f" and graphviz-pure or dot on PATH).\n{HOW_TO_GET_ONE}"
-    ) from FileNotFoundError(2, "No such file or directory", "dot")
+    return None
+
+
+def _beside_python() -> Path:
+    suffix = ".exe" if sys.platform == "win32" else ""
+    return Path(sysconfig.get_path("scripts")) / f"graphviz-pure{suffix}"
 
 
 def render(source: str, fmt: str = "svg", *, dpi: int = 96, timeout: float | None = None) -> bytes:

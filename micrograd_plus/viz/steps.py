@@ -33,6 +33,15 @@ class BackwardWalk:
         return [self.graph.contribution(edge) if self.step_of[edge.parent] <= step else None
                 for edge in self.graph.uses[node]]
 
+    def terms_after_push(self, edge: Edge) -> list[float | None]:
+        """The contributions to `edge.child.grad` just after `edge` has pushed; None for those
+        still to come. One step pushes along its edges in operand order, so for `x * x` the first
+        edge leaves x.grad at one of two terms and only the second completes it."""
+        step = self.step_of[edge.parent]
+        return [self.graph.contribution(use)
+                if (self.step_of[use.parent], use.position) <= (step, edge.position) else None
+                for use in self.graph.uses[edge.child]]
+
     def grad(self, node: Value, step: int) -> float | None:
         """`node.grad` after `step` when it is complete, else None."""
         if node is self.graph.root:

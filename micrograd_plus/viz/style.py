@@ -64,6 +64,17 @@ def number(x: float) -> str:
     return text
 
 
+def factor(x: float) -> str:
+    """A number in a product such as `2.0 × 0.4200 = 0.8399`: as `number` when that is exact
+    (floating-point noise aside: 0.4999999999999999 is 0.5), else with all 4 significant digits,
+    trailing zeros kept, so the factors and the product visibly carry the same precision
+    (`0.42` there would make the arithmetic look wrong)."""
+    text = number(x)
+    if not math.isfinite(x) or math.isclose(float(text), x, rel_tol=1e-12):
+        return text
+    return f"{x:#.4g}"
+
+
 def constant(x: float) -> str:
     """A plain-number operand, as short as it reads: `3`, `-1`, `0.5`."""
     return f"{x:g}"
