@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from .checks import positive_int
+from .datasets import Dataset, load_csv, load_digits, load_iris  # the real data, re-exported here
 
 Rows = list[list[float]]
 
