@@ -304,6 +304,21 @@ class MLP(Module):
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
+    # ---- the way on to PyTorch (micrograd_plus.export; torch is imported only here) -------------
+
+    def to_torch(self):
+        """This network as a float64 torch.nn.Sequential with the same weights (export.to_torch)."""
+        from .export import to_torch  # export builds on this module, so it is loaded on use
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, seq) -> MLP:
+        """An MLP from a torch.nn.Sequential of Linear layers and activations (export.from_torch)."""
+        from .export import from_torch
+
+        return from_torch(seq)
+
 
 # ---- checks and helpers -------------------------------------------------------------------------
 
