@@ -142,6 +142,22 @@ def plot_fitted_curve(
     return _save(figure, path)
 
 
+def confusion_counts(y_true: Sequence[int], y_pred: Sequence[int], classes: int) -> list[list[int]]:
+    """counts[t][p] = how many samples of true class t were predicted as class p."""
+    if len(y_true) != len(y_pred) or not y_true:
+        raise ValueError(
+            f"confusion matrix: needs as many predictions as labels, and at least one; "
+            f"got {len(y_true)} labels and {len(y_pred)} predictions"
+        )
+    counts = [[0] * classes for _ in range(classes)]
+    for true, predicted in zip(y_true, y_pred):
+        for label in (true, predicted):
+            if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < classes:
+                raise ValueError(f"confusion matrix: a class must be an index below {classes}, got {label!r}")
+        counts[true][predicted] += 1
+    return counts
+
+
 def plot_confusion_matrix(
     y_true: Sequence[int],
     y_pred: Sequence[int],
@@ -154,15 +170,8 @@ def plot_confusion_matrix(
     The diagonal holds the correct predictions; every other filled cell is a kind of mistake,
     so the pairs a model confuses (a 3 read as an 8) stand out at a glance.
     """
-    if len(y_true) != len(y_pred) or not y_true:
-        raise ValueError(
-            f"plot_confusion_matrix: needs as many predictions as labels, and at least one; "
-            f"got {len(y_true)} labels and {len(y_pred)} predictions"
-        )
     classes = len(class_names)
-    counts = [[0] * classes for _ in range(classes)]
-    for true, predicted in zip(y_true, y_pred):
-        counts[true][predicted] += 1
+    counts = confusion_counts(y_true, y_pred, classes)
     size = max(4.5, 1.6 + 0.5 * classes)
     figure = _figure(width=size, height=size + 0.3)
     axes = figure.add_subplot(1, 1, 1)
