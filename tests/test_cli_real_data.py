@@ -49,7 +49,7 @@ def test_train_on_a_csv_file_uses_its_labels_and_names(capsys, tmp_path):
     assert re.search(r"validation: loss [\d.]+, accuracy [\d.]+%", printed)
 
 
-def test_train_on_digits_picks_the_small_model_that_runs_in_seconds(capsys, tmp_path):
+def test_train_on_digits_picks_the_small_model_that_runs_in_seconds():
     from micrograd_plus.experiments import load_problem
 
     problem = load_problem("digits")

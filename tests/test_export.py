@@ -165,6 +165,29 @@ def test_training_continued_in_torch_follows_our_trajectory(config):
     assert worst <= 1e-10
 
 
+def test_the_readme_example_continues_an_iris_run_in_torch_on_the_same_path():
+    """docs/readme/issue-14.md: 20 full-batch Adam steps ours, then 20 in torch and in ours (ReLU)."""
+    from micrograd_plus.data import MinMaxScaler, load_iris
+    from micrograd_plus.nn import fit
+
+    X, y = load_iris()
+    X = MinMaxScaler().fit_transform(X)
+    model = MLP(4, [8, 3], seed=0)
+    optimizer = Adam(model.parameters(), lr=0.02)
+    fit(model, X, y, optimizer=optimizer, epochs=20, progress=False)
+    seq = model.to_torch()
+    opt, schedule = optimizer_to_torch(optimizer, seq)
+    X_t, y_t = torch.tensor(X, dtype=torch.float64), torch.tensor(y)
+    for _ in range(20):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(seq(X_t), y_t).backward()
+        opt.step()
+        schedule.step()
+    fit(model, X, y, optimizer=optimizer, epochs=20, progress=False)
+    back = MLP.from_torch(seq)
+    assert max(abs(a.data - b.data) for a, b in zip(model.parameters(), back.parameters())) <= 1e-12
+
+
 def test_without_moving_the_state_torch_would_take_a_different_path():
     """The check above can fail: a fresh torch Adam (no moments, step 0) leaves our path."""
     X, y = spiral_data(10, 3, seed=1)
