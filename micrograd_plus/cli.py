@@ -126,7 +126,7 @@ def _print_section(part: Section, out: Path) -> None:
 def cmd_train(args: argparse.Namespace) -> int:
     from .experiments import layer_sizes, load_problem
 
-    problem = load_problem(args.dataset, args.seed)
+    problem = load_problem(args.dataset, args.seed, args.target)
     hidden = args.hidden or problem.hidden
     epochs = args.epochs or problem.epochs
     out = Path(args.out)
@@ -172,6 +172,7 @@ def _train_and_validate(problem, args: argparse.Namespace, hidden, epochs: int):
             loss=problem.loss,
             n_splits=args.kfold,
             seed=args.seed,
+            batch_size=problem.batch_size,
             metric=problem.metric,
         )
         print(f"{args.kfold}-fold cross-validation (scaler fitted on each fold's training part):")
@@ -195,7 +196,7 @@ def _train_and_validate(problem, args: argparse.Namespace, hidden, epochs: int):
 
 def _plot_run(problem, run, out: Path) -> None:
     try:
-        from .plots import plot_decision_boundary, plot_fitted_curve, plot_history
+        from .plots import plot_confusion_matrix, plot_decision_boundary, plot_fitted_curve, plot_history
     except ModuleNotFoundError as error:
         print(f"no plots: {error}")
         return
@@ -204,7 +205,12 @@ def _plot_run(problem, run, out: Path) -> None:
         shown = "loss and accuracy" if problem.classes else "loss"
         print(f"wrote {curve}: {shown} per epoch (validation dashed)")
         title = f"{problem.name}, training data scaled to [-1, 1]"
-        if problem.classes:
+        if problem.classes and len(problem.X[0]) != 2:  # no plane to draw: which class went where
+            names = problem.class_names or [str(c) for c in range(problem.classes)]
+            picture = plot_confusion_matrix(run.y_val, _predicted_classes(run), names,
+                                            out / "confusion_matrix.png", title=f"{problem.name}, validation data")
+            print(f"wrote {picture}: which class the model predicted for each validation sample")
+        elif problem.classes:
             picture = plot_decision_boundary(run.model, run.X_train, run.y_train, out / "decision_boundary.png", title=title)
             print(f"wrote {picture}: the class the model predicts everywhere")
         else:
@@ -214,10 +220,16 @@ def _plot_run(problem, run, out: Path) -> None:
         print(f"no plots: {error}")
 
 
+def _predicted_classes(run) -> list[int]:
+    from .train import predict
+
+    return [max(range(len(scores)), key=scores.__getitem__) for scores in predict(run.model, run.X_val)]
+
+
 def cmd_compare_optimizers(args: argparse.Namespace) -> int:
     from .experiments import compare_optimizers, load_problem
 
-    problem = load_problem(args.dataset, args.seed)
+    problem = load_problem(args.dataset, args.seed, args.target)
     out = Path(args.out)
     _writing(lambda: out.mkdir(parents=True, exist_ok=True), out)
     histories, table = compare_optimizers(problem, hidden=args.hidden, epochs=args.epochs, seed=args.seed)
@@ -232,6 +244,15 @@ def cmd_compare_optimizers(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as error:
         print(f"no plot: {error}")
     return 0
+
+
+def _dataset(text: str) -> str:
+    """A built-in data set's name, or the path of a CSV file (read later, with its own errors)."""
+    from .experiments import DATASETS
+
+    if text in DATASETS or text.lower().endswith(".csv"):
+        return text
+    raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(DATASETS)}, or a file ending in .csv)")
 
 
 def _hidden_sizes(text: str) -> tuple[int, ...]:
@@ -405,7 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .experiments import DATASETS, OPTIMIZERS  # the choices the training commands offer
 
     def training_arguments(sub: argparse.ArgumentParser, out: str) -> None:
-        sub.add_argument("--dataset", choices=list(DATASETS), default="moons", help="default: moons")
+        sub.add_argument("--dataset", type=_dataset, default="moons", metavar="NAME|PATH.csv",
+                         help=f"{', '.join(DATASETS)}, or a CSV file with a header row (default: moons)")
+        sub.add_argument("--target", metavar="COLUMN", help="for a CSV file: the column of class labels (default: the last)")
         sub.add_argument("--epochs", type=_positive_int, help="default: chosen per dataset")
         sub.add_argument("--hidden", type=_hidden_sizes, metavar="SIZES", help="hidden layer sizes, e.g. 16,16")
         sub.add_argument("--seed", type=int, default=0, help="seeds the data, weights and split (default 0)")

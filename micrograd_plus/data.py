@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from .checks import feature_rows, positive_int
+from .datasets import Dataset, load_csv, load_digits, load_iris  # the real data, re-exported here
 
 Rows = list[list[float]]
 

@@ -317,6 +317,29 @@ class MLP(Module):
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
+    # ---- the way on to PyTorch (micrograd_plus.export; torch is imported only here) -------------
+
+    def to_torch(self):
+        """This network as a float64 torch.nn.Sequential with the same weights (export.to_torch)."""
+        from .export import to_torch  # torch is optional: loaded on use
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, seq) -> MLP:
+        """An MLP from a torch.nn.Sequential of Linear layers and activations, same weights."""
+        from .export import layers_from_torch
+
+        layers = layers_from_torch(seq)
+        model = cls(len(layers[0][0][0]), [len(biases) for _, biases, _ in layers], seed=0)
+        for layer, (weights, biases, activation) in zip(model.layers, layers):
+            for neuron, row, bias in zip(layer.neurons, weights, biases):
+                neuron.activation = activation
+                for w, number in zip(neuron.w, row):
+                    w.data = number
+                neuron.b.data = bias
+        return model
+
 
 # ---- checks and helpers -------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Pictures of training: loss curves, decision boundaries, fitted curves (PNG files).
+"""Pictures of training: loss curves, decision boundaries, fitted curves, confusion matrices and
+grids of small images (PNG files).
 
 matplotlib is optional (the `plot` extra) and imported only when a plot is drawn. Figures are
 drawn on matplotlib's Agg canvas directly, without pyplot, so no window opens and the backend of
@@ -164,6 +165,99 @@ def plot_fitted_curve(
     axes.plot(inputs, fitted, color="C1", linewidth=1.5, label="model")
     _label(axes, title, "x", "y")
     axes.legend(fontsize="small")
+    return _save(figure, path)
+
+
+def confusion_counts(y_true: Sequence[int], y_pred: Sequence[int], classes: int) -> list[list[int]]:
+    """counts[t][p] = how many samples of true class t were predicted as class p."""
+    if len(y_true) != len(y_pred) or not y_true:
+        raise ValueError(
+            f"confusion matrix: needs as many predictions as labels, and at least one; "
+            f"got {len(y_true)} labels and {len(y_pred)} predictions"
+        )
+    counts = [[0] * classes for _ in range(classes)]
+    for true, predicted in zip(y_true, y_pred):
+        for label in (true, predicted):
+            if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < classes:
+                raise ValueError(f"confusion matrix: a class must be an index below {classes}, got {label!r}")
+        counts[true][predicted] += 1
+    return counts
+
+
+def plot_confusion_matrix(
+    y_true: Sequence[int],
+    y_pred: Sequence[int],
+    class_names: Sequence[str],
+    path: str | os.PathLike,
+    title: str = "Confusion matrix",
+) -> Path:
+    """How often each true class (row) was predicted as each class (column), as a grid of counts.
+
+    The diagonal holds the correct predictions; every other filled cell is a kind of mistake,
+    so the pairs a model confuses (a 3 read as an 8) stand out at a glance.
+    """
+    classes = len(class_names)
+    counts = confusion_counts(y_true, y_pred, classes)
+    size = max(4.5, 1.6 + 0.5 * classes)
+    figure = _figure(width=size, height=size + 0.3)
+    axes = figure.add_subplot(1, 1, 1)
+    axes.imshow(counts, cmap="Blues", vmin=0)
+    largest = max(map(max, counts))
+    for i, row in enumerate(counts):
+        for j, count in enumerate(row):
+            if not count:
+                continue  # an empty cell stays empty, so the few mistakes are easy to find
+            dark = count > largest / 2
+            if i == j:
+                axes.text(j, i, str(count), ha="center", va="center", fontsize="small",
+                          color="white" if dark else "black")
+            else:  # a mistake: its pale cell alone would hardly show, so the count is red and bold
+                axes.text(j, i, str(count), ha="center", va="center", fontsize="small",
+                          color="white" if dark else "C3", fontweight="bold")
+    ticks = range(classes)
+    long_names = max(map(len, class_names)) > 3
+    axes.set_xticks(ticks, class_names, rotation=30 if long_names else 0, ha="right" if long_names else "center")
+    axes.set_yticks(ticks, class_names)
+    correct = sum(counts[c][c] for c in ticks)
+    axes.set_title(f"{title}\n{correct} of {len(y_true)} right ({correct / len(y_true):.1%})")
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    return _save(figure, path)
+
+
+def plot_image_grid(
+    images: Sequence[Sequence[float]],
+    captions: Sequence[str],
+    path: str | os.PathLike,
+    shape: tuple[int, int] = (8, 8),
+    columns: int = 8,
+    title: str = "",
+) -> Path:
+    """Small greyscale pictures side by side, each with its caption (dark = large values).
+
+    Each image is a flat row of pixels, row by row, reshaped to `shape` (8 x 8 for the digits).
+    """
+    if len(images) != len(captions):
+        raise ValueError(f"plot_image_grid: {len(images)} images but {len(captions)} captions")
+    rows = max(1, math.ceil(len(images) / columns))
+    height, width = shape
+    figure = _figure(width=1.25 * columns, height=1.45 * rows + (0.5 if title else 0))
+    if not images:
+        figure.text(0.5, 0.5, "nothing to show", ha="center", va="center")
+    top = max((max(image) for image in images), default=1.0) or 1.0
+    for k, (image, caption) in enumerate(zip(images, captions)):
+        if len(image) != height * width:
+            raise ValueError(f"plot_image_grid: image {k} has {len(image)} pixels, not {height} x {width}")
+        axes = figure.add_subplot(rows, columns, k + 1)
+        pixels = [list(image[r * width : (r + 1) * width]) for r in range(height)]
+        axes.imshow(pixels, cmap="gray_r", vmin=0, vmax=top, interpolation="nearest")
+        axes.set_title(caption, fontsize="small")
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for spine in axes.spines.values():  # a light frame shows where a pale image ends
+            spine.set_color("0.75")
+    if title:
+        figure.suptitle(title)
     return _save(figure, path)
 
 
