@@ -1,0 +1,206 @@
+"""Numeric derivatives along one direction, each with an estimate of its own error.
+
+For phi(t) = F(x + t d) (every output of F at once) the derivative phi'(0) is estimated three ways,
+at the steps h = h0, h0/2, h0/4, ...:
+
+    central  D(h) = (phi(h) - phi(-h)) / 2h      error ~ h^2
+    right    P(h) = (phi(h) - phi(0)) / h        error ~ h
+    left     M(h) = (phi(0) - phi(-h)) / h       error ~ h
+
+Richardson extrapolation cancels the leading error term of two neighbouring steps:
+central R = D(h/2) + (D(h/2) - D(h)) / 3, one-sided R = 2 P(h/2) - P(h). How far neighbouring
+extrapolations disagree estimates the error that is left; rounding adds about
+eps_machine * |phi| / h, which grows as h shrinks. Each estimate keeps the step where the sum is
+smallest, so a function that needs a tiny step (tanh(1e5 x)) and one that needs a large one
+(x^2 + 1e8, whose rounding noise swamps small steps) are both measured well.
+
+A kink shows as left and right derivatives that disagree by more than their errors. When they agree,
+the most precise of the three is kept, so a kink a little way off the point, which spoils the
+central difference and one side, leaves the other side to give the derivative.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+Probe = Callable[[float], Sequence[float]]  # t -> every output of F at x + t d
+
+ROUNDING = 4 * sys.float_info.epsilon  # the relative error of one evaluation of F, with margin
+LARGEST_STEP = 0.5  # times max(|x|, 1): the search starts here and halves
+MAX_STEPS = 40  # down to 0.5 * 2**-39, about 1e-12, when nothing settles sooner
+MIN_STEPS = 6
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A numeric derivative `value`, its estimated `error`, and how it was obtained."""
+
+    value: float
+    error: float
+    step: float
+    method: str  # "central", "right side", "left side", or "kink"
+    left: float = math.nan  # the one-sided derivatives, kept when they matter
+    right: float = math.nan
+    magnitude: float = 0.0  # the largest |phi| seen: what rounding is relative to
+
+
+class StepFailed(Exception):
+    """F raised or returned a non-finite number at a step: that step is skipped."""
+
+
+def estimate_derivatives(probe: Probe, f0: Sequence[float], steps: Sequence[float] | None, scale: float) -> list[Estimate]:
+    """phi'(0) for every output, by the search over steps, or over the given `steps` only."""
+    fixed = steps is not None
+    central = [_Column(2, _central, fixed) for _ in f0]
+    right = [_Column(1, _right, fixed) for _ in f0]
+    left = [_Column(1, _left, fixed) for _ in f0]
+    sequence = steps if fixed else [scale * LARGEST_STEP / 2**k for k in range(MAX_STEPS)]
+    error: Exception | None = None
+    for count, h in enumerate(sequence):
+        plus, error = _side(probe, h, error, fixed)
+        minus, error = _side(probe, -h, error, fixed)
+        for j, value in enumerate(f0):
+            p = plus[j] if plus else None
+            m = minus[j] if minus else None
+            central[j].add(h, value, p, m)
+            right[j].add(h, value, p, m)
+            left[j].add(h, value, p, m)
+        if not fixed and count >= MIN_STEPS and all(c.settled(h) for c in central):
+            break  # rounding alone would now exceed the best error found: smaller steps cannot win
+    if all(c.unsettled is None and r.unsettled is None and l.unsettled is None for c, r, l in zip(central, right, left)):
+        raise error if error is not None else ValueError("no step gave a finite difference")
+    return [_combine(c.best or c.unsettled, r.best or r.unsettled, l.best or l.unsettled) for c, r, l in zip(central, right, left)]
+
+
+def _side(probe: Probe, t: float, error: Exception | None, fixed: bool):
+    try:
+        values = [float(v) for v in probe(t)]
+    except (ArithmeticError, ValueError) as raised:
+        if fixed:
+            raise  # at a step the user chose, leaving the domain is the user's to know
+        return None, raised
+    if not all(math.isfinite(v) for v in values):
+        return None, error if error is not None else ValueError(f"F is not finite at step {t:g}")
+    return values, error
+
+
+def _central(h: float, f0: float, plus: float | None, minus: float | None) -> float | None:
+    return None if plus is None or minus is None else (plus - minus) / (2 * h)
+
+
+def _right(h: float, f0: float, plus: float | None, minus: float | None) -> float | None:
+    return None if plus is None else (plus - f0) / h
+
+
+def _left(h: float, f0: float, plus: float | None, minus: float | None) -> float | None:
+    return None if minus is None else (f0 - minus) / h
+
+
+class _Column:
+    """One difference quotient at halving steps, extrapolated, with the best estimate so far."""
+
+    def __init__(self, order: int, quotient: Callable, fixed: bool) -> None:
+        self.fixed = fixed
+        self.factor = 2**order - 1  # Richardson: R = D(h/2) + (D(h/2) - D(h)) / (2^order - 1)
+        self.convergence = 4**order  # R's error falls as h^(2 order): 16 per halving for central, 4 for one side
+        self.quotient = quotient
+        self.previous: tuple[float, float, float] | None = None  # (h, D, |phi|) at the last step
+        self.extrapolated: list[tuple[float, float, float, float]] = []  # (h, R, rounding, |D - D before|)
+        self.best: Estimate | None = None
+        self.unsettled: Estimate | None = None
+
+    def add(self, h: float, f0: float, plus: float | None, minus: float | None) -> None:
+        quotient = self.quotient(h, f0, plus, minus)
+        if quotient is None:  # a gap: Richardson needs neighbouring steps, so start a new run
+            self.previous, self.extrapolated = None, []
+            return
+        magnitude = max(abs(f0), abs(plus or 0.0), abs(minus or 0.0))
+        if self.previous is None:
+            self.previous = (h, quotient, magnitude)
+            if self.unsettled is None:  # shown, with an unknown error, if nothing better comes
+                self.unsettled = Estimate(quotient, math.inf, h, "", magnitude=magnitude)
+            return
+        _, before, before_magnitude = self.previous
+        richardson = quotient + (quotient - before) / self.factor
+        rounding = ROUNDING * max(magnitude, before_magnitude) / h
+        self.previous = (h, quotient, magnitude)
+        run = self.extrapolated
+        run.append((h, richardson, rounding, abs(quotient - before)))
+        if len(run) < (2 if self.fixed else 3):
+            return
+        # R at the step before last: its distance from the better R after it, or (in case the
+        # two agree by a fluke of cancelling terms) its predecessor's distance from it, shrunk by
+        # the rate at which the error falls per halving, whichever is larger. The user's fixed
+        # steps give no predecessor: there the quotients' own change stands in, to be safe.
+        (h1, r1, _, change1), (_, r2, rounding2, change2) = run[-2:]
+        if self.fixed and change2 > change1 * 2 / (self.factor + 1) + rounding2:  # expected: 1 / 2^order
+            return  # the quotients are not converging at these steps: no error bound at all
+        drift = change1 if self.fixed else abs(run[-3][1] - r1) / self.convergence
+        self._offer(h1, r1, max(abs(r1 - r2), drift) + rounding2, magnitude)
+
+    def _offer(self, h: float, value: float, error: float, magnitude: float) -> None:
+        if self.best is None or error < self.best.error:
+            self.best = Estimate(value, error, h, "", magnitude=magnitude)
+
+    def settled(self, h: float) -> bool:
+        if self.best is None or self.previous is None:
+            return False
+        return ROUNDING * self.previous[2] / h > 4 * self.best.error
+
+
+def _combine(central: Estimate | None, right: Estimate | None, left: Estimate | None) -> Estimate:
+    """One derivative from the three: a kink when the sides disagree, else the most precise."""
+    sides = {
+        "left": left.value if left is not None else math.nan,
+        "right": right.value if right is not None else math.nan,
+    }
+    if right is not None and left is not None and abs(right.value - left.value) > 2 * (right.error + left.error):
+        return Estimate(
+            (right.value + left.value) / 2,
+            max(right.error, left.error),
+            min(right.step, left.step),
+            "kink",
+            magnitude=max(right.magnitude, left.magnitude),
+            **sides,
+        )
+    candidates = [(central, "central"), (right, "right side"), (left, "left side")]
+    best, method = min(((e, m) for e, m in candidates if e is not None), key=lambda pair: pair[0].error)
+    return Estimate(best.value, best.error, best.step, method, magnitude=best.magnitude, **sides)
+
+
+# ---- Jacobians: one column per input, or one derivative along a direction ------------------------
+
+Function = Callable[[list[float]], list[float]]  # the point -> every output
+
+
+def numeric_jacobian(forward: Function, point: list[float], eps: float | None) -> list[list[Estimate]]:
+    """estimates[j][i] ~ d output_j / d x_i. With `eps` the steps are eps and eps/2 only;
+    without, they are searched from 0.5 max(|x_i|, 1) down."""
+    f0 = forward(point)
+    columns = []
+    for i, x in enumerate(point):
+
+        def probe(t: float, i: int = i) -> list[float]:
+            shifted = list(point)
+            shifted[i] += t
+            return forward(shifted)
+
+        columns.append(estimate_derivatives(probe, f0, _steps(eps), max(abs(x), 1.0)))
+    return [list(row) for row in zip(*columns)]
+
+
+def directional_derivative(
+    forward: Function, point: list[float], direction: list[float], eps: float | None
+) -> list[Estimate]:
+    """estimates[j] ~ d/dt output_j(x + t d) at t = 0: all inputs moved at once, for one probe's cost."""
+
+    def probe(t: float) -> list[float]:
+        return forward([x + t * d for x, d in zip(point, direction)])
+
+    return estimate_derivatives(probe, forward(point), _steps(eps), 1.0)
+
+
+def _steps(eps: float | None) -> list[float] | None:
+    return None if eps is None else [eps, eps / 2, eps / 4]

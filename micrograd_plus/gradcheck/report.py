@@ -1,0 +1,189 @@
+"""Verdicts and the report: one row per derivative checked, a table a reader can act on.
+
+Each analytic derivative a is judged against a numeric estimate n whose error is about e:
+
+    FAIL        |a - n| > atol + rtol |n| + e       the mismatch is larger than the numeric doubt
+    ok          otherwise, if e <= atol + rtol max(|a|, |n|): the numeric value pins a down
+    ok          if a and n are both 0, or both within e of 0 while e is small beside the other
+                derivatives of the same output (a zero derivative next to non-zero ones)
+    unresolved  otherwise: the finite differences cannot tell, so say so instead of blaming a
+    kink        the one-sided derivatives differ: a passes if it lies between them
+
+Tolerances are relative to each derivative's own size, so a gradient of 1e-8 that is off by 1%
+fails; atol (0 by default) adds an absolute floor.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .numeric import ROUNDING, Estimate
+
+
+@dataclass(frozen=True)
+class GradcheckRow:
+    """One derivative: where it was taken, the analytic and numeric values, and the verdict."""
+
+    label: str  # which derivative: "x", "dy[1]/dx", "d2f/dy dx"
+    value: float  # the input's value at the point
+    analytic: float
+    numeric: float
+    error: float  # the estimated error of `numeric`
+    verdict: str  # "ok", "kink", "FAIL" or "unresolved"
+    note: str  # why, when the verdict needs a reason
+    method: str  # "central", "right side", "left side", "kink", or "direction" (fast mode)
+    step: float
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict in ("ok", "kink")
+
+    @property
+    def kink(self) -> bool:
+        return self.method == "kink"
+
+    @property
+    def abs_err(self) -> float:
+        return abs(self.analytic - self.numeric)
+
+    @property
+    def rel_err(self) -> float:
+        """|a - n| / max(|a|, |n|), 0 when both are 0 (CS231n's measure)."""
+        biggest = max(abs(self.analytic), abs(self.numeric))
+        return self.abs_err / biggest if biggest else 0.0
+
+
+def judge(
+    label: str, value: float, analytic: float, estimate: Estimate, row_scale: float, atol: float, rtol: float
+) -> GradcheckRow:
+    """The verdict on one analytic derivative; `row_scale` is the largest derivative of its output."""
+    a, n, e = analytic, estimate.value, estimate.error
+
+    def row(verdict: str, note: str = "") -> GradcheckRow:
+        return GradcheckRow(label, value, a, n, e, verdict, note, estimate.method, estimate.step)
+
+    if not math.isfinite(a):
+        return row("FAIL", f"the analytic derivative is {a}")
+    if estimate.method == "kink":
+        low, high = sorted((estimate.left, estimate.right))
+        slack = atol + rtol * max(abs(low), abs(high)) + e
+        sides = f"the one-sided derivatives {estimate.left:.6g} (left) and {estimate.right:.6g} (right)"
+        if low - slack <= a <= high + slack:
+            return row("kink", f"kink: not differentiable here; analytic lies between {sides}")
+        return row("FAIL", f"kink: analytic is not between {sides}")
+    side = _side_note(estimate)
+    if abs(a - n) > atol + rtol * abs(n) + e:
+        return row("FAIL", side)
+    if e <= atol + rtol * max(abs(a), abs(n)) or a == n == 0:
+        return row("ok", side)
+    if max(abs(a), abs(n)) <= e <= atol + rtol * row_scale:
+        return row("ok", "0 to within the numeric error, small beside this output's other derivatives")
+    return row("unresolved", _why_unresolved(estimate, a))
+
+
+def _side_note(estimate: Estimate) -> str:
+    if estimate.method == "right side":
+        return f"right side used: the left differences do not settle (kink or jump to the left?)"
+    if estimate.method == "left side":
+        return f"left side used: the right differences do not settle (kink or jump to the right?)"
+    return ""
+
+
+def _why_unresolved(estimate: Estimate, analytic: float) -> str:
+    rounding = ROUNDING * estimate.magnitude / estimate.step
+    if rounding >= estimate.error / 2:
+        return (
+            f"unresolved: f is about {estimate.magnitude:.2g} here, so its rounding hides changes "
+            f"smaller than ±{estimate.error:.1g} per unit step; analytic {analytic:.6g} cannot be confirmed"
+        )
+    return (
+        f"unresolved: the finite differences do not settle (numeric {estimate.value:.6g} "
+        f"± {estimate.error:.1g}); try another point"
+    )
+
+
+def judge_all(
+    labels: Sequence[Sequence[str]],
+    values: Sequence[float],
+    analytic: Sequence[Sequence[float]],
+    estimates: Sequence[Sequence[Estimate]],
+    atol: float,
+    rtol: float,
+) -> list[GradcheckRow]:
+    """Rows for a Jacobian: analytic[j][i] against estimates[j][i], output j, input i."""
+    rows = []
+    for j, (row_labels, row_analytic, row_estimates) in enumerate(zip(labels, analytic, estimates)):
+        scale = max([abs(a) for a in row_analytic] + [abs(e.value) for e in row_estimates] + [0.0])
+        for label, value, a, estimate in zip(row_labels, values, row_analytic, row_estimates):
+            rows.append(judge(label, value, a, estimate, scale, atol, rtol))
+    return rows
+
+
+@dataclass(frozen=True)
+class GradcheckReport:
+    """The rows of a check; `ok` when every row passed (a kink whose analytic value lies between
+    the one-sided derivatives passes). `failures` and `unresolved` list the others."""
+
+    title: str
+    rows: tuple[GradcheckRow, ...]
+    settings: str  # how the numeric values were found, and the tolerances
+    note: str = ""  # a line under the header (fast mode says what it did)
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    @property
+    def failures(self) -> list[GradcheckRow]:
+        return [row for row in self.rows if row.verdict == "FAIL"]
+
+    @property
+    def unresolved(self) -> list[GradcheckRow]:
+        return [row for row in self.rows if row.verdict == "unresolved"]
+
+    def __str__(self) -> str:
+        failed, unresolved, total = len(self.failures), len(self.unresolved), len(self.rows)
+        noun = "derivative" if total == 1 else "derivatives"
+        if failed:
+            verdict = f"failed: {failed} of {total} {noun} checked"
+            verdict += f", {unresolved} unresolved" if unresolved else ""
+        elif unresolved:
+            verdict = f"unresolved: {unresolved} of {total} {noun} could not be checked"
+        else:
+            verdict = f"passed: {total} {noun} checked"
+        lines = [f"{self.title} {verdict} ({self.settings})"]
+        if self.note:
+            lines.append(f"  {self.note}")
+        width = max([len("input")] + [len(row.label) for row in self.rows])
+        lines.append(
+            f"  {'input':<{width}}  {'value':>11}  {'analytic':>14}  {'numeric':>14}  {'± error':>8}"
+            f"  {'rel_err':>7}  verdict"
+        )
+        for row in self.rows:
+            verdict = row.verdict if row.verdict != "kink" else "ok"
+            note = f"  {row.note}" if row.note else ""
+            lines.append(
+                f"  {row.label:<{width}}  {row.value:>11.6g}  {row.analytic:>14.8g}  {row.numeric:>14.8g}"
+                f"  {row.error:>8.1e}  {row.rel_err:>7.1e}  {verdict}{note}"
+            )
+        return "\n".join(lines)
+
+
+class GradcheckError(AssertionError):
+    """Raised when a derivative is wrong or cannot be checked; `.report` holds every row."""
+
+    def __init__(self, report: GradcheckReport) -> None:
+        super().__init__(str(report))
+        self.report = report
+
+
+def finish(report: GradcheckReport, raise_exception: bool) -> GradcheckReport:
+    if raise_exception and not report.ok:
+        raise GradcheckError(report)
+    return report
+
+
+def settings(eps: float | None, atol: float, rtol: float) -> str:
+    steps = "steps searched" if eps is None else f"eps={eps:g}"
+    return f"{steps}, atol={atol:g}, rtol={rtol:g}"
