@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 Probe = Callable[[float], Sequence[float]]  # t -> every output of F at x + t d
 
-ROUNDING = 4 * sys.float_info.epsilon  # the relative error of one evaluation of F, with margin
+ROUNDING = 16 * sys.float_info.epsilon  # the relative error of one evaluation of F: a few roundings, with margin
 LARGEST_STEP = 0.5  # times max(|x|, 1): the search starts here and halves
 MAX_STEPS = 40  # down to 0.5 * 2**-39, about 1e-12, when nothing settles sooner
 MIN_STEPS = 6
@@ -135,8 +135,8 @@ class _Column:
         # the rate at which the error falls per halving, whichever is larger. The user's fixed
         # steps give no predecessor: there the quotients' own change stands in, to be safe.
         (h1, r1, _, change1), (_, r2, rounding2, change2) = run[-2:]
-        if self.fixed and change2 > change1 * 2 / (self.factor + 1) + rounding2:  # expected: 1 / 2^order
-            return  # the quotients are not converging at these steps: no error bound at all
+        if change2 > change1 * 2 / (self.factor + 1) + rounding2:  # converging, they shrink by 2^order
+            return  # not converging at these steps (they are too large): no error bound at all
         drift = change1 if self.fixed else abs(run[-3][1] - r1) / self.convergence
         self._offer(h1, r1, max(abs(r1 - r2), drift) + rounding2, magnitude)
 

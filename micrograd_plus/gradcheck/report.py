@@ -2,10 +2,12 @@
 
 Each analytic derivative a is judged against a numeric estimate n whose error is about e:
 
-    FAIL        |a - n| > atol + rtol |n| + e       the mismatch is larger than the numeric doubt
-    ok          otherwise, if e <= atol + rtol max(|a|, |n|): the numeric value pins a down
-    ok          if a and n are both 0, or both within e of 0 while e is small beside the other
-                derivatives of the same output (a zero derivative next to non-zero ones)
+    FAIL        |a - n| > atol + rtol |n| + 3e       wrong, beyond any doubt in the numeric value
+    ok          |a - n| <= tol + e, where e <= tol = atol + rtol max(|a|, |n|): confirmed on its
+                own scale; or a and n are both exactly 0
+    ok          the same with tol = atol + rtol S, S the largest derivative of the same output:
+                a tiny entry beside large ones (a saturated unit) need only be right to the
+                precision of the whole gradient
     unresolved  otherwise: the finite differences cannot tell, so say so instead of blaming a
     kink        the one-sided derivatives differ: a passes if it lies between them
 
@@ -19,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .numeric import ROUNDING, Estimate
+
+DOUBT = 3  # error estimates are estimates: a mismatch must exceed three of them to be called wrong
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,14 @@ def judge(
             return row("kink", f"kink: not differentiable here; analytic lies between {sides}")
         return row("FAIL", f"kink: analytic is not between {sides}")
     side = _side_note(estimate)
-    if abs(a - n) > atol + rtol * abs(n) + e:
+    own, whole = atol + rtol * max(abs(a), abs(n)), atol + rtol * row_scale
+    gap = abs(a - n)
+    if gap > atol + rtol * abs(n) + DOUBT * e:
         return row("FAIL", side)
-    if e <= atol + rtol * max(abs(a), abs(n)) or a == n == 0:
+    if (gap <= own + e and e <= own) or a == n == 0:
         return row("ok", side)
-    if max(abs(a), abs(n)) <= e <= atol + rtol * row_scale:
-        return row("ok", "0 to within the numeric error, small beside this output's other derivatives")
+    if gap <= whole + e and e <= whole:
+        return row("ok", "right to the precision of the whole gradient (this entry is tiny beside it)")
     return row("unresolved", _why_unresolved(estimate, a))
 
 
