@@ -178,7 +178,7 @@ Function = Callable[[list[float]], list[float]]  # the point -> every output
 
 
 def numeric_jacobian(forward: Function, point: list[float], eps: float | None) -> list[list[Estimate]]:
-    """estimates[j][i] ~ d output_j / d x_i. With `eps` the steps are eps and eps/2 only;
+    """estimates[j][i] ~ d output_j / d x_i. With `eps` the steps are eps, eps/2 and eps/4 only;
     without, they are searched from 0.5 max(|x_i|, 1) down."""
     f0 = forward(point)
     columns = []

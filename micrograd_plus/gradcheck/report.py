@@ -30,7 +30,7 @@ class GradcheckRow:
     """One derivative: where it was taken, the analytic and numeric values, and the verdict."""
 
     label: str  # which derivative: "x", "dy[1]/dx", "d2f/dy dx"
-    value: float  # the input's value at the point
+    value: float  # the input's value at the point (nan for a random direction)
     analytic: float
     numeric: float
     error: float  # the estimated error of `numeric`
@@ -100,8 +100,8 @@ def _why_unresolved(estimate: Estimate, analytic: float) -> str:
     rounding = ROUNDING * estimate.magnitude / estimate.step
     if rounding >= estimate.error / 2:
         return (
-            f"unresolved: f is about {estimate.magnitude:.2g} here, so its rounding hides changes "
-            f"smaller than ±{estimate.error:.1g} per unit step; analytic {analytic:.6g} cannot be confirmed"
+            f"unresolved: f is about {estimate.magnitude:.2g} here; its rounding error over the step "
+            f"is ±{estimate.error:.1g}, so analytic {analytic:.6g} can be neither confirmed nor refuted"
         )
     return (
         f"unresolved: the finite differences do not settle (numeric {estimate.value:.6g} "
@@ -169,8 +169,9 @@ class GradcheckReport:
         for row in self.rows:
             verdict = row.verdict if row.verdict != "kink" else "ok"
             note = f"  {row.note}" if row.note else ""
+            value = "" if math.isnan(row.value) else f"{row.value:.6g}"  # a direction has no one value
             lines.append(
-                f"  {row.label:<{width}}  {row.value:>11.6g}  {row.analytic:>14.8g}  {row.numeric:>14.8g}"
+                f"  {row.label:<{width}}  {value:>11}  {row.analytic:>14.8g}  {row.numeric:>14.8g}"
                 f"  {row.error:>8.1e}  {row.rel_err:>7.1e}  {verdict}{note}"
             )
         return "\n".join(lines)

@@ -34,12 +34,11 @@ def gradcheck(
     fast: bool = False,
     seed: int = 0,
     raise_exception: bool = True,
-    title: str = "gradcheck",
 ) -> GradcheckReport:
     """Compare the derivatives of `f` at `inputs` with finite differences.
 
     eps: None searches the steps for each derivative (Richardson extrapolation, with an error
-    estimate); a number uses the steps eps and eps/2 only. A derivative passes when
+    estimate); a number uses the steps eps, eps/2 and eps/4 only. A derivative passes when
     |analytic - numeric| <= atol + rtol |numeric| + the numeric value's estimated error.
     order: 1 checks backward(); k > 1 checks grad(create_graph=True) at orders 1..k.
     fast: check along random directions (seeded by `seed`), at a cost that does not grow with
@@ -47,38 +46,8 @@ def gradcheck(
     Raises GradcheckError when a derivative is wrong or cannot be resolved, or returns the
     report with `raise_exception=False`.
     """
-    point = _point(title, inputs)
-    _check_call(title, f, point, eps, atol, rtol, order)
-    labels = _labels(f, inputs)
-    outputs = _outputs(title, f, [Value(x, label=label) for x, label in zip(point, labels)])
-    names = ["f"] if len(outputs) == 1 else [f"f[{j}]" for j in range(len(outputs))]
     options = dict(eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed)
-    rows: list[GradcheckRow] = []
-    notes: list[str] = []
-    if order == 1:
-        jacobian = _backward_jacobian(title, f, point, labels)
-
-        def label(j: int, i: int) -> str:
-            return labels[i] if len(names) == 1 else f"d{names[j]}/d{labels[i]}"
-
-        more, note = check_jacobian(_forward(title, f, labels, 0), point, jacobian, label, **options)
-        rows += more
-        notes.append(note)
-    for level in range(1, order + 1) if order > 1 else ():
-        # the derivatives of order `level`, by grad(), against differences of order level - 1
-        below = _derivative_names(names, labels, level - 1)
-        derivatives = _derivatives(title, f, point, labels, level)
-        n = len(point)
-        jacobian = [[d.data for d in derivatives[j * n : (j + 1) * n]] for j in range(len(below))]
-
-        def label(j: int, i: int, level: int = level, below: list = below) -> str:
-            return _derivative_name(below[j], labels[i])
-
-        more, note = check_jacobian(_forward(title, f, labels, level - 1), point, jacobian, label, **options)
-        rows += more
-        notes.append(note)
-    note = next((n for n in notes if "re-checked" in n), next((n for n in notes if n), ""))
-    return finish(GradcheckReport(title, tuple(rows), settings(eps, atol, rtol), note), raise_exception)
+    return finish(_check("gradcheck", f, inputs, order, options), raise_exception)
 
 
 def gradgradcheck(
@@ -94,10 +63,36 @@ def gradgradcheck(
 ) -> GradcheckReport:
     """gradcheck(f, inputs, order=2): grad()'s first derivatives against f, and its second
     derivatives (the Hessian, rows `d2f/dy dx` = d/dy of df/dx) against differences of the first."""
-    return gradcheck(
-        f, inputs, eps=eps, atol=atol, rtol=rtol, order=2, fast=fast, seed=seed,
-        raise_exception=raise_exception, title="gradgradcheck",
-    )
+    options = dict(eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed)
+    return finish(_check("gradgradcheck", f, inputs, 2, options), raise_exception)
+
+
+def _check(title: str, f: Function, inputs: Sequence[float | Value], order: int, options: dict) -> GradcheckReport:
+    eps, atol, rtol = options["eps"], options["atol"], options["rtol"]
+    point = _point(title, inputs)
+    _check_call(title, f, point, eps, atol, rtol, order)
+    labels = _labels(f, inputs)
+    outputs = _outputs(title, f, [Value(x, label=label) for x, label in zip(point, labels)])
+    names = ["f"] if len(outputs) == 1 else [f"f[{j}]" for j in range(len(outputs))]
+    n = len(point)
+    if order == 1:  # backward()'s gradients, against differences of f
+        checks = [(0, _backward_jacobian(title, f, point, labels), _output_label(names, labels))]
+    else:  # grad()'s derivatives of each order, against differences of the order below
+        checks = []
+        for level in range(1, order + 1):
+            below = _derivative_names(names, labels, level - 1)
+            derivatives = [d.data for d in _derivatives(title, f, point, labels, level)]
+            jacobian = [derivatives[j * n : (j + 1) * n] for j in range(len(below))]
+            checks.append((level - 1, jacobian, lambda j, i, below=below: _derivative_name(below[j], labels[i])))
+    rows: list[GradcheckRow] = []
+    notes: list[str] = []
+    for below_level, jacobian, label in checks:
+        forward = _forward(title, f, labels, below_level)
+        more, note = check_jacobian(forward, point, jacobian, label, **options)
+        rows += more
+        notes.append(note)
+    note = "; ".join(dict.fromkeys(note for note in notes if note))  # each different note once
+    return GradcheckReport(title, tuple(rows), settings(eps, atol, rtol), note)
 
 
 # ---- evaluating f and its derivatives -----------------------------------------------------------
@@ -130,6 +125,11 @@ def _forward(title: str, f: Function, labels: list[str], level: int) -> Callable
         return [value.data for value in _derivatives(title, f, xs, labels, level)]
 
     return forward
+
+
+def _output_label(names: list[str], labels: list[str]):
+    """Order 1 rows: the input's name alone for one output, else df[j]/dx."""
+    return lambda j, i: labels[i] if len(names) == 1 else f"d{names[j]}/d{labels[i]}"
 
 
 def _derivative_names(names: list[str], labels: list[str], level: int) -> list[tuple[str, tuple[str, ...]]]:
