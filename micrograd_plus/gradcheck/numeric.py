@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 Probe = Callable[[float], Sequence[float]]  # t -> every output of F at x + t d
 
-ROUNDING = 16 * sys.float_info.epsilon  # the relative error of one evaluation of F: a few roundings, with margin
+ROUNDING = 16 * sys.float_info.epsilon  # relative error of one evaluation of F: a few roundings, with margin
 LARGEST_STEP = 0.5  # times max(|x|, 1): the search starts here and halves
 MAX_STEPS = 40  # down to 0.5 * 2**-39, about 1e-12, when nothing settles sooner
 MIN_STEPS = 6
@@ -46,12 +46,14 @@ class Estimate:
     magnitude: float = 0.0  # the largest |phi| seen: what rounding is relative to
 
 
-class StepFailed(Exception):
-    """F raised or returned a non-finite number at a step: that step is skipped."""
+def estimate_derivatives(
+    probe: Probe, f0: Sequence[float], steps: Sequence[float] | None, scale: float
+) -> list[Estimate]:
+    """phi'(0) for every output, by the search over steps, or over the given `steps` only.
 
-
-def estimate_derivatives(probe: Probe, f0: Sequence[float], steps: Sequence[float] | None, scale: float) -> list[Estimate]:
-    """phi'(0) for every output, by the search over steps, or over the given `steps` only."""
+    A step where F raises an ArithmeticError or ValueError (it left F's domain) or is not finite
+    is skipped, unless the steps are the user's own.
+    """
     fixed = steps is not None
     central = [_Column(2, _central, fixed) for _ in f0]
     right = [_Column(1, _right, fixed) for _ in f0]
@@ -69,9 +71,10 @@ def estimate_derivatives(probe: Probe, f0: Sequence[float], steps: Sequence[floa
             left[j].add(h, value, p, m)
         if not fixed and count >= MIN_STEPS and all(c.settled(h) for c in central):
             break  # rounding alone would now exceed the best error found: smaller steps cannot win
-    if all(c.unsettled is None and r.unsettled is None and l.unsettled is None for c, r, l in zip(central, right, left)):
+    columns = list(zip(central, right, left))
+    if all(column.unsettled is None for three in columns for column in three):
         raise error if error is not None else ValueError("no step gave a finite difference")
-    return [_combine(c.best or c.unsettled, r.best or r.unsettled, l.best or l.unsettled) for c, r, l in zip(central, right, left)]
+    return [_combine(*(column.best or column.unsettled for column in three)) for three in columns]
 
 
 def _side(probe: Probe, t: float, error: Exception | None, fixed: bool):
@@ -104,7 +107,7 @@ class _Column:
     def __init__(self, order: int, quotient: Callable, fixed: bool) -> None:
         self.fixed = fixed
         self.factor = 2**order - 1  # Richardson: R = D(h/2) + (D(h/2) - D(h)) / (2^order - 1)
-        self.convergence = 4**order  # R's error falls as h^(2 order): 16 per halving for central, 4 for one side
+        self.convergence = 4**order  # R's error ~ h^(2 order): 16 per halving for central, 4 for a side
         self.quotient = quotient
         self.previous: tuple[float, float, float] | None = None  # (h, D, |phi|) at the last step
         self.extrapolated: list[tuple[float, float, float, float]] = []  # (h, R, rounding, |D - D before|)
