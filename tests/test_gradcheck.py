@@ -282,7 +282,7 @@ def test_fast_mode_checks_a_models_parameters_and_names_the_culprits_on_a_failur
     report = gradcheck(_network_loss(model), point, fast=True, raise_exception=False)
     assert not report.ok and "re-checked" in report.note
     assert len(report.rows) == 2 + len(point)  # the failed directions, then every input
-    culprits = [row.label for row in report.failures if not row.label.startswith("d/du")]
+    culprits = [row.label for row in report.failures if not row.label.startswith("df/dv")]
     assert culprits == [f"x[{i}]" for i in range(12)]  # the hidden units' parameters, and only those
 
 
@@ -312,3 +312,10 @@ def test_fast_mode_checks_a_models_parameters_and_names_the_culprits_on_a_failur
 def test_every_mistake_in_the_call_is_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_fast_mode_at_order_two_names_each_direction_and_derivative():
+    report = gradcheck(lambda x, y: (x * y).tanh() + x**3, [0.3, -0.7], order=2, fast=True)
+    labels = [row.label for row in report.rows]
+    assert labels == ["df/dv1", "df/dv2", "d2f/dv1 dx", "d2f/dv1 dy", "d2f/dv2 dx", "d2f/dv2 dy"]
+    assert report.ok

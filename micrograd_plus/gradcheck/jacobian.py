@@ -16,7 +16,7 @@ from .numeric import Function, directional_derivative, numeric_jacobian
 from .report import GradcheckRow, judge, judge_all
 
 FAST_DIRECTIONS = 2
-Label = Callable[[int, int], str]  # (output j, input i) -> the row's name
+Label = Callable[[int, int], str]  # (output j, input i or direction k) -> the row's name
 
 
 def check_jacobian(
@@ -30,12 +30,15 @@ def check_jacobian(
     rtol: float,
     fast: bool = False,
     seed: int = 0,
+    along: Label | None = None,
 ) -> tuple[list[GradcheckRow], str]:
-    """Rows judging jacobian[j][i] = d output_j / d x_i, and a note for the report."""
+    """Rows judging jacobian[j][i] = d output_j / d x_i, and a note for the report.
+    `label(j, i)` names a row; in fast mode `along(j, k)` names output j along direction v_k."""
     if fast:
-        rows = _along_random_directions(forward, point, jacobian, eps, atol, rtol, seed)
+        along = along or (lambda j, k: f"d[{j}]/dv{k}")
+        rows = _along_random_directions(forward, point, jacobian, along, eps, atol, rtol, seed)
         if all(row.ok for row in rows):
-            return rows, f"fast: the derivative along {FAST_DIRECTIONS} random directions u (seed {seed})"
+            return rows, f"fast: the derivative along {FAST_DIRECTIONS} random directions v (seed {seed})"
         note = "fast: a random direction failed, so every input was re-checked to name the culprit"
         return rows + _per_input(forward, point, jacobian, label, eps, atol, rtol), note
     return _per_input(forward, point, jacobian, label, eps, atol, rtol), ""
@@ -47,7 +50,7 @@ def _per_input(forward, point, jacobian, label, eps, atol, rtol) -> list[Gradche
     return judge_all(labels, point, jacobian, estimates, atol, rtol)
 
 
-def _along_random_directions(forward, point, jacobian, eps, atol, rtol, seed) -> list[GradcheckRow]:
+def _along_random_directions(forward, point, jacobian, along, eps, atol, rtol, seed) -> list[GradcheckRow]:
     generator = random.Random(seed)
     rows = []
     for k in range(1, FAST_DIRECTIONS + 1):
@@ -57,10 +60,9 @@ def _along_random_directions(forward, point, jacobian, eps, atol, rtol, seed) ->
         direction = [g / largest * max(abs(x), 1.0) for g, x in zip(gaussian, point)]
         estimates = directional_derivative(forward, point, direction, eps)
         for j, (row, estimate) in enumerate(zip(jacobian, estimates)):
-            along = sum(a * d for a, d in zip(row, direction))
+            derivative = sum(a * d for a, d in zip(row, direction))
             # the terms' sizes, not their sum, set the tolerance: a sum that cancels to almost
             # nothing is still only as precise as its largest term
             size = sum(abs(a * d) for a, d in zip(row, direction))
-            name = f"u{k}" if len(jacobian) == 1 else f"output {j}, u{k}"
-            rows.append(judge(f"d/d{name}", math.nan, along, estimate, size, atol + rtol * size, rtol))
+            rows.append(judge(along(j, k), math.nan, derivative, estimate, size, atol + rtol * size, rtol))
     return rows

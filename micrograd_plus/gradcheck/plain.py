@@ -55,7 +55,11 @@ def check_derivative(
     def label(j: int, i: int) -> str:
         return names[i] if m == 1 else f"df[{j}]/d{names[i]}"
 
-    rows, note = check_jacobian(forward, point, jacobian, label, eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed)
+    def along(j: int, k: int) -> str:
+        return f"df/dv{k}" if m == 1 else f"df[{j}]/dv{k}"
+
+    options = dict(eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed, along=along)
+    rows, note = check_jacobian(forward, point, jacobian, label, **options)
     return finish(GradcheckReport(title, tuple(rows), settings(eps, atol, rtol), note), raise_exception)
 
 
@@ -94,7 +98,11 @@ def check_vjp(
     def label(k: int, i: int) -> str:
         return f"d(u{k + 1}.f)/d{names[i]}"
 
-    rows, note = check_jacobian(forward, point, jacobian, label, eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed)
+    def along(k: int, direction: int) -> str:
+        return f"d(u{k + 1}.f)/dv{direction}"
+
+    options = dict(eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed, along=along)
+    rows, note = check_jacobian(forward, point, jacobian, label, **options)
     return finish(GradcheckReport(title, tuple(rows), settings(eps, atol, rtol), note), raise_exception)
 
 

@@ -76,19 +76,21 @@ def _check(title: str, f: Function, inputs: Sequence[float | Value], order: int,
     names = ["f"] if len(outputs) == 1 else [f"f[{j}]" for j in range(len(outputs))]
     n = len(point)
     if order == 1:  # backward()'s gradients, against differences of f
-        checks = [(0, _backward_jacobian(title, f, point, labels), _output_label(names, labels))]
+        base = [(name, ()) for name in names]
+        checks = [(0, _backward_jacobian(title, f, point, labels), _output_label(names, labels), base)]
     else:  # grad()'s derivatives of each order, against differences of the order below
         checks = []
         for level in range(1, order + 1):
             below = _derivative_names(names, labels, level - 1)
             derivatives = [d.data for d in _derivatives(title, f, point, labels, level)]
             jacobian = [derivatives[j * n : (j + 1) * n] for j in range(len(below))]
-            checks.append((level - 1, jacobian, lambda j, i, below=below: _derivative_name(below[j], labels[i])))
+            checks.append((level - 1, jacobian, lambda j, i, below=below: _derivative_name(below[j], labels[i]), below))
     rows: list[GradcheckRow] = []
     notes: list[str] = []
-    for below_level, jacobian, label in checks:
+    for below_level, jacobian, label, below in checks:
         forward = _forward(title, f, labels, below_level)
-        more, note = check_jacobian(forward, point, jacobian, label, **options)
+        along = lambda j, k, below=below: _derivative_name(below[j], f"v{k}")  # noqa: E731
+        more, note = check_jacobian(forward, point, jacobian, label, along=along, **options)
         rows += more
         notes.append(note)
     note = "; ".join(dict.fromkeys(note for note in notes if note))  # each different note once
