@@ -153,13 +153,20 @@ class _Column:
         return ROUNDING * self.previous[2] / h > 4 * self.best.error
 
 
+def _differ(right: Estimate, left: Estimate) -> bool:
+    """Sides that differ by more than twice their errors, and by more than a millionth (below
+    that no tolerance could tell a kink from a smooth curve, so none is called)."""
+    gap = abs(right.value - left.value)
+    return gap > 2 * (right.error + left.error) and gap > 1e-6 * max(abs(right.value), abs(left.value))
+
+
 def _combine(central: Estimate | None, right: Estimate | None, left: Estimate | None) -> Estimate:
     """One derivative from the three: a kink when the sides disagree, else the most precise."""
     sides = {
         "left": left.value if left is not None else math.nan,
         "right": right.value if right is not None else math.nan,
     }
-    if right is not None and left is not None and abs(right.value - left.value) > 2 * (right.error + left.error):
+    if right is not None and left is not None and _differ(right, left):
         return Estimate(
             (right.value + left.value) / 2,
             max(right.error, left.error),

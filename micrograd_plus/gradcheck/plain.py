@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable, Sequence
 from numbers import Real
 
+from ..engine import Value
 from .jacobian import check_jacobian
 from .report import GradcheckReport, finish, settings
 
@@ -135,7 +136,7 @@ def _flat_input(title: str, x: object) -> tuple[list[float], Callable[[list[floa
 
 def _flat_output(title: str, what: str, output: object) -> tuple[list[float], tuple[int, ...]]:
     """f's result as a list of floats, and its shape (() for a number)."""
-    if type(output).__name__ == "Value":
+    if isinstance(output, Value):
         raise TypeError(f"{title}: {what} returned a Value; for functions of Values use gradcheck")
     shape = tuple(output.shape) if _is_array(output) else (len(output),) if isinstance(output, (list, tuple)) else ()
     return _finite(title, what, _flatten(output, title, what)), shape

@@ -167,12 +167,11 @@ class GradcheckReport:
             f"  {'rel_err':>7}  verdict"
         )
         for row in self.rows:
-            verdict = row.verdict if row.verdict != "kink" else "ok"
             note = f"  {row.note}" if row.note else ""
             value = "" if math.isnan(row.value) else f"{row.value:.6g}"  # a direction has no one value
             lines.append(
                 f"  {row.label:<{width}}  {value:>11}  {row.analytic:>14.8g}  {row.numeric:>14.8g}"
-                f"  {row.error:>8.1e}  {row.rel_err:>7.1e}  {verdict}{note}"
+                f"  {row.error:>8.1e}  {row.rel_err:>7.1e}  {row.verdict}{note}"
             )
         return "\n".join(lines)
 
