@@ -36,7 +36,7 @@ class GradcheckRow:
     error: float  # the estimated error of `numeric`
     verdict: str  # "ok", "kink", "FAIL" or "unresolved"
     note: str  # why, when the verdict needs a reason
-    method: str  # "central", "right side", "left side", "kink", or "direction" (fast mode)
+    method: str  # the numeric value's source: "central", "right side", "left side" or "kink"
     step: float
 
     @property
@@ -90,9 +90,9 @@ def judge(
 
 def _side_note(estimate: Estimate) -> str:
     if estimate.method == "right side":
-        return f"right side used: the left differences do not settle (kink or jump to the left?)"
+        return "right side used: the left differences do not settle (kink or jump to the left?)"
     if estimate.method == "left side":
-        return f"left side used: the right differences do not settle (kink or jump to the right?)"
+        return "left side used: the right differences do not settle (kink or jump to the right?)"
     return ""
 
 

@@ -75,21 +75,25 @@ def _check(title: str, f: Function, inputs: Sequence[float | Value], order: int,
     outputs = _outputs(title, f, [Value(x, label=label) for x, label in zip(point, labels)])
     names = ["f"] if len(outputs) == 1 else [f"f[{j}]" for j in range(len(outputs))]
     n = len(point)
-    if order == 1:  # backward()'s gradients, against differences of f
-        base = [(name, ()) for name in names]
-        checks = [(0, _backward_jacobian(title, f, point, labels), _output_label(names, labels), base)]
-    else:  # grad()'s derivatives of each order, against differences of the order below
-        checks = []
-        for level in range(1, order + 1):
-            below = _derivative_names(names, labels, level - 1)
-            derivatives = [d.data for d in _derivatives(title, f, point, labels, level)]
-            jacobian = [derivatives[j * n : (j + 1) * n] for j in range(len(below))]
-            checks.append((level - 1, jacobian, lambda j, i, below=below: _derivative_name(below[j], labels[i]), below))
     rows: list[GradcheckRow] = []
     notes: list[str] = []
-    for below_level, jacobian, label, below in checks:
-        forward = _forward(title, f, labels, below_level)
-        along = lambda j, k, below=below: _derivative_name(below[j], f"v{k}")  # noqa: E731
+    for level in range(1, order + 1):
+        below = _derivative_names(names, labels, level - 1)  # what is differentiated at this level
+        if order == 1:  # what users call: backward()
+            jacobian = _backward_jacobian(title, f, point, labels)
+        else:  # grad(create_graph=True) at this order
+            derivatives = [d.data for d in _derivatives(title, f, point, labels, level)]
+            jacobian = [derivatives[j * n : (j + 1) * n] for j in range(len(below))]
+
+        def label(j: int, i: int, below: list = below) -> str:
+            if order == 1 and len(names) == 1:
+                return labels[i]  # one gradient: its rows are simply the inputs
+            return _derivative_name(below[j], labels[i])
+
+        def along(j: int, k: int, below: list = below) -> str:
+            return _derivative_name(below[j], f"v{k}")
+
+        forward = _forward(title, f, labels, level - 1)
         more, note = check_jacobian(forward, point, jacobian, label, along=along, **options)
         rows += more
         notes.append(note)
@@ -127,11 +131,6 @@ def _forward(title: str, f: Function, labels: list[str], level: int) -> Callable
         return [value.data for value in _derivatives(title, f, xs, labels, level)]
 
     return forward
-
-
-def _output_label(names: list[str], labels: list[str]):
-    """Order 1 rows: the input's name alone for one output, else df[j]/dx."""
-    return lambda j, i: labels[i] if len(names) == 1 else f"d{names[j]}/d{labels[i]}"
 
 
 def _derivative_names(names: list[str], labels: list[str], level: int) -> list[tuple[str, tuple[str, ...]]]:
