@@ -139,6 +139,17 @@ def test_both_step_size_hard_cases_pass(f, x):
     assert row.error < 1e-4 * abs(row.numeric)  # far inside rtol = 1e-3, so 1% off fails
 
 
+def test_rounding_inside_f_counts_not_just_the_size_of_its_result():
+    # 1 - tanh(x)^2 at 10 is 8e-9 made from numbers near 1: its rounding error is near 1e-16, not
+    # 1e-24, and must neither fake a kink nor fail a right derivative
+    row = gradcheck(lambda x: 1 - x.tanh() ** 2, [10.0]).rows[0]
+    assert row.verdict == "ok" and not row.kink
+    # the second derivative of tanh(x^2) at 4.2 is -2.8e-13, below what differences of its first
+    # derivative (quantized in steps of 1e-15) can see: unresolved, never FAIL
+    report = gradcheck(lambda x: (x * x).tanh(), [4.2], order=2, raise_exception=False)
+    assert [row.verdict for row in report.rows] == ["unresolved", "unresolved"]
+
+
 # ---- several outputs ----------------------------------------------------------------------------
 
 

@@ -31,26 +31,28 @@ def check_jacobian(
     fast: bool = False,
     seed: int = 0,
     along: Label | None = None,
+    noise: float = 0.0,
 ) -> tuple[list[GradcheckRow], str]:
     """Rows judging jacobian[j][i] = d output_j / d x_i, and a note for the report.
-    `label(j, i)` names a row; in fast mode `along(j, k)` names output j along direction v_k."""
+    `label(j, i)` names a row; in fast mode `along(j, k)` names output j along direction v_k.
+    `noise`: the rounding error of `forward` at the point, when the caller can tell."""
     if fast:
         along = along or (lambda j, k: f"d[{j}]/dv{k}")
-        rows = _along_random_directions(forward, point, jacobian, along, eps, atol, rtol, seed)
+        rows = _along_random_directions(forward, point, jacobian, along, eps, atol, rtol, seed, noise)
         if all(row.ok for row in rows):
             return rows, f"fast: the derivative along {FAST_DIRECTIONS} random directions v (seed {seed})"
-        note = "fast: a random direction failed, so every input was re-checked to name the culprit"
-        return rows + _per_input(forward, point, jacobian, label, eps, atol, rtol), note
-    return _per_input(forward, point, jacobian, label, eps, atol, rtol), ""
+        note = "fast: a random direction was not confirmed, so every input was re-checked"
+        return rows + _per_input(forward, point, jacobian, label, eps, atol, rtol, noise), note
+    return _per_input(forward, point, jacobian, label, eps, atol, rtol, noise), ""
 
 
-def _per_input(forward, point, jacobian, label, eps, atol, rtol) -> list[GradcheckRow]:
-    estimates = numeric_jacobian(forward, point, eps)
+def _per_input(forward, point, jacobian, label, eps, atol, rtol, noise) -> list[GradcheckRow]:
+    estimates = numeric_jacobian(forward, point, eps, noise)
     labels = [[label(j, i) for i in range(len(point))] for j in range(len(jacobian))]
     return judge_all(labels, point, jacobian, estimates, atol, rtol)
 
 
-def _along_random_directions(forward, point, jacobian, along, eps, atol, rtol, seed) -> list[GradcheckRow]:
+def _along_random_directions(forward, point, jacobian, along, eps, atol, rtol, seed, noise) -> list[GradcheckRow]:
     generator = random.Random(seed)
     rows = []
     for k in range(1, FAST_DIRECTIONS + 1):
@@ -58,7 +60,7 @@ def _along_random_directions(forward, point, jacobian, along, eps, atol, rtol, s
         largest = max(abs(g) for g in gaussian) or 1.0
         # each input moves in proportion to its own size, as the per-input steps do
         direction = [g / largest * max(abs(x), 1.0) for g, x in zip(gaussian, point)]
-        estimates = directional_derivative(forward, point, direction, eps)
+        estimates = directional_derivative(forward, point, direction, eps, noise)
         for j, (row, estimate) in enumerate(zip(jacobian, estimates)):
             derivative = sum(a * d for a, d in zip(row, direction))
             # the terms' sizes, not their sum, set the tolerance: a sum that cancels to almost

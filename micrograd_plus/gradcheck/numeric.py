@@ -25,9 +25,13 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+# The rounding error of one evaluation of F is not always a few ulps of its result: 1 - tanh(x)^2
+# near x = 20 is 1e-17 made from numbers near 1, and wrong by 1e-16. So the caller passes the
+# `noise` at the point when it can work it out (values.py does, through the graph), and each step
+# takes the larger of that and a few roundings of the outputs it sees (`rounding_of`).
 Probe = Callable[[float], Sequence[float]]  # t -> every output of F at x + t d
 
-ROUNDING = 16 * sys.float_info.epsilon  # relative error of one evaluation of F: a few roundings, with margin
+NOISE_MARGIN = 4  # the rounding error of a difference quotient: up to NOISE_MARGIN * noise / h
 LARGEST_STEP = 0.5  # times max(|x|, 1): the search starts here and halves
 MAX_STEPS = 40  # down to 0.5 * 2**-39, about 1e-12, when nothing settles sooner
 MIN_STEPS = 6
@@ -43,11 +47,11 @@ class Estimate:
     method: str  # "central", "right side", "left side", or "kink"
     left: float = math.nan  # the one-sided derivatives, kept when they matter
     right: float = math.nan
-    magnitude: float = 0.0  # the largest |phi| seen: what rounding is relative to
+    noise: float = 0.0  # the rounding error of one evaluation of F
 
 
 def estimate_derivatives(
-    probe: Probe, f0: Sequence[float], steps: Sequence[float] | None, scale: float
+    probe: Probe, f0: Sequence[float], noise: float, steps: Sequence[float] | None, scale: float
 ) -> list[Estimate]:
     """phi'(0) for every output, by the search over steps, or over the given `steps` only.
 
@@ -63,12 +67,13 @@ def estimate_derivatives(
     for count, h in enumerate(sequence):
         plus, error = _side(probe, h, error, fixed)
         minus, error = _side(probe, -h, error, fixed)
+        seen = [values for values in (f0, plus, minus) if values]
+        step_noise = max([noise] + [rounding_of(values) for values in seen])
         for j, value in enumerate(f0):
             p = plus[j] if plus else None
             m = minus[j] if minus else None
-            central[j].add(h, value, p, m)
-            right[j].add(h, value, p, m)
-            left[j].add(h, value, p, m)
+            for column in (central[j], right[j], left[j]):
+                column.add(h, value, p, m, step_noise)
         if not fixed and count >= MIN_STEPS and all(c.settled(h) for c in central):
             break  # rounding alone would now exceed the best error found: smaller steps cannot win
     columns = list(zip(central, right, left))
@@ -109,26 +114,25 @@ class _Column:
         self.factor = 2**order - 1  # Richardson: R = D(h/2) + (D(h/2) - D(h)) / (2^order - 1)
         self.convergence = 4**order  # R's error ~ h^(2 order): 16 per halving for central, 4 for a side
         self.quotient = quotient
-        self.previous: tuple[float, float, float] | None = None  # (h, D, |phi|) at the last step
+        self.previous: tuple[float, float, float] | None = None  # (h, D, noise) at the last step
         self.extrapolated: list[tuple[float, float, float, float]] = []  # (h, R, rounding, |D - D before|)
         self.best: Estimate | None = None
         self.unsettled: Estimate | None = None
 
-    def add(self, h: float, f0: float, plus: float | None, minus: float | None) -> None:
+    def add(self, h: float, f0: float, plus: float | None, minus: float | None, noise: float) -> None:
         quotient = self.quotient(h, f0, plus, minus)
         if quotient is None:  # a gap: Richardson needs neighbouring steps, so start a new run
             self.previous, self.extrapolated = None, []
             return
-        magnitude = max(abs(f0), abs(plus or 0.0), abs(minus or 0.0))
         if self.previous is None:
-            self.previous = (h, quotient, magnitude)
+            self.previous = (h, quotient, noise)
             if self.unsettled is None:  # shown, with an unknown error, if nothing better comes
-                self.unsettled = Estimate(quotient, math.inf, h, "", magnitude=magnitude)
+                self.unsettled = Estimate(quotient, math.inf, h, "", noise=noise)
             return
-        _, before, before_magnitude = self.previous
+        _, before, before_noise = self.previous
         richardson = quotient + (quotient - before) / self.factor
-        rounding = ROUNDING * max(magnitude, before_magnitude) / h
-        self.previous = (h, quotient, magnitude)
+        rounding = NOISE_MARGIN * max(noise, before_noise) / h
+        self.previous = (h, quotient, noise)
         run = self.extrapolated
         run.append((h, richardson, rounding, abs(quotient - before)))
         if len(run) < (2 if self.fixed else 3):
@@ -141,16 +145,16 @@ class _Column:
         if change2 > change1 * 2 / (self.factor + 1) + rounding2:  # converging, they shrink by 2^order
             return  # not converging at these steps (they are too large): no error bound at all
         drift = change1 if self.fixed else abs(run[-3][1] - r1) / self.convergence
-        self._offer(h1, r1, max(abs(r1 - r2), drift) + rounding2, magnitude)
+        self._offer(h1, r1, max(abs(r1 - r2), drift) + rounding2, noise)
 
-    def _offer(self, h: float, value: float, error: float, magnitude: float) -> None:
+    def _offer(self, h: float, value: float, error: float, noise: float) -> None:
         if self.best is None or error < self.best.error:
-            self.best = Estimate(value, error, h, "", magnitude=magnitude)
+            self.best = Estimate(value, error, h, "", noise=noise)
 
     def settled(self, h: float) -> bool:
         if self.best is None or self.previous is None:
             return False
-        return ROUNDING * self.previous[2] / h > 4 * self.best.error
+        return NOISE_MARGIN * self.previous[2] / h > 4 * self.best.error
 
 
 def _differ(right: Estimate, left: Estimate) -> bool:
@@ -172,14 +176,14 @@ def _combine(central: Estimate | None, right: Estimate | None, left: Estimate | 
             max(right.error, left.error),
             min(right.step, left.step),
             "kink",
-            magnitude=max(right.magnitude, left.magnitude),
+            noise=max(right.noise, left.noise),
             **sides,
         )
     # central differences are the most accurate; a side wins only by a clear margin (a nearby
     # kink or the edge of f's domain spoils the central differences)
     candidates = [(central, "central", 1.0), (right, "right side", 4.0), (left, "left side", 4.0)]
     best, method, _ = min((c for c in candidates if c[0] is not None), key=lambda c: c[0].error * c[2])
-    return Estimate(best.value, best.error, best.step, method, magnitude=best.magnitude, **sides)
+    return Estimate(best.value, best.error, best.step, method, noise=best.noise, **sides)
 
 
 # ---- Jacobians: one column per input, or one derivative along a direction ------------------------
@@ -187,9 +191,11 @@ def _combine(central: Estimate | None, right: Estimate | None, left: Estimate | 
 Function = Callable[[list[float]], list[float]]  # the point -> every output
 
 
-def numeric_jacobian(forward: Function, point: list[float], eps: float | None) -> list[list[Estimate]]:
+def numeric_jacobian(
+    forward: Function, point: list[float], eps: float | None, noise: float = 0.0
+) -> list[list[Estimate]]:
     """estimates[j][i] ~ d output_j / d x_i. With `eps` the steps are eps, eps/2 and eps/4 only;
-    without, they are searched from 0.5 max(|x_i|, 1) down."""
+    without, they are searched from 0.5 max(|x_i|, 1) down. `noise`: F's rounding error, if known."""
     f0 = forward(point)
     columns = []
     for i, x in enumerate(point):
@@ -199,19 +205,24 @@ def numeric_jacobian(forward: Function, point: list[float], eps: float | None) -
             shifted[i] += t
             return forward(shifted)
 
-        columns.append(estimate_derivatives(probe, f0, _steps(eps), max(abs(x), 1.0)))
+        columns.append(estimate_derivatives(probe, f0, noise, _steps(eps), max(abs(x), 1.0)))
     return [list(row) for row in zip(*columns)]
 
 
 def directional_derivative(
-    forward: Function, point: list[float], direction: list[float], eps: float | None
+    forward: Function, point: list[float], direction: list[float], eps: float | None, noise: float = 0.0
 ) -> list[Estimate]:
     """estimates[j] ~ d/dt output_j(x + t d) at t = 0: all inputs moved at once, for one probe's cost."""
 
     def probe(t: float) -> list[float]:
         return forward([x + t * d for x, d in zip(point, direction)])
 
-    return estimate_derivatives(probe, forward(point), _steps(eps), 1.0)
+    return estimate_derivatives(probe, forward(point), noise, _steps(eps), 1.0)
+
+
+def rounding_of(outputs: Sequence[float]) -> float:
+    """The rounding error of outputs computed out of sight: a few roundings of the largest."""
+    return 4 * sys.float_info.epsilon * max((abs(y) for y in outputs), default=0.0)
 
 
 def _steps(eps: float | None) -> list[float] | None:

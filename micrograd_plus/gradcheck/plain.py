@@ -16,6 +16,7 @@ from numbers import Real
 
 from ..engine import Value
 from .jacobian import check_jacobian
+from .numeric import rounding_of
 from .report import GradcheckReport, finish, settings
 
 UPSTREAM_VECTORS = 3
@@ -96,13 +97,17 @@ def check_vjp(
         outputs = _flat_output(title, "f(x)", f(rebuild(xs)))[0]
         return [sum(a * b for a, b in zip(u, outputs)) for u in upstream]
 
+    # the projections' rounding is that of their largest terms (f's own insides are hidden)
+    outputs = _flat_output(title, "f(x)", y)[0]
+    noise = rounding_of([sum(abs(a * b) for a, b in zip(u, outputs)) for u in upstream])
+
     def label(k: int, i: int) -> str:
         return f"d(u{k + 1}.f)/d{names[i]}"
 
     def along(k: int, direction: int) -> str:
         return f"d(u{k + 1}.f)/dv{direction}"
 
-    options = dict(eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed, along=along)
+    options = dict(eps=eps, atol=atol, rtol=rtol, fast=fast, seed=seed, along=along, noise=noise)
     rows, note = check_jacobian(forward, point, jacobian, label, **options)
     return finish(GradcheckReport(title, tuple(rows), settings(eps, atol, rtol), note), raise_exception)
 

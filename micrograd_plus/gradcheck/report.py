@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .numeric import ROUNDING, Estimate
+from .numeric import NOISE_MARGIN, Estimate
 
 DOUBT = 3  # error estimates are estimates: a mismatch must exceed three of them to be called wrong
 
@@ -97,11 +97,11 @@ def _side_note(estimate: Estimate) -> str:
 
 
 def _why_unresolved(estimate: Estimate, analytic: float) -> str:
-    rounding = ROUNDING * estimate.magnitude / estimate.step
-    if rounding >= estimate.error / 2:
+    rounding = NOISE_MARGIN * estimate.noise / estimate.step
+    if rounding >= estimate.error / 4:
         return (
-            f"unresolved: f is about {estimate.magnitude:.2g} here; its rounding error over the step "
-            f"is ±{estimate.error:.1g}, so analytic {analytic:.6g} can be neither confirmed nor refuted"
+            f"unresolved: f's rounding error (±{estimate.noise:.1g}) over the largest useful step leaves "
+            f"±{estimate.error:.1g}, so analytic {analytic:.6g} can be neither confirmed nor refuted"
         )
     return (
         f"unresolved: the finite differences do not settle (numeric {estimate.value:.6g} "
