@@ -1,10 +1,11 @@
 """Compare an analytic Jacobian with finite differences: per input, or fast along random directions.
 
 Per input, column i of the Jacobian costs one search over steps with x_i nudged (about 20 to 60
-evaluations of F). Along a random direction u, the one number J u costs the same search with every
+evaluations of F). Along a random direction v, the one number J v costs the same search with every
 input nudged at once, however many inputs there are: a few directions check a whole model. A wrong
-entry shows in J u unless u happens to cancel it, which random Gaussian directions do with
-probability 0. A direction that fails is followed by the per-input check, which names the entry.
+entry shows in J v unless v happens to cancel it, which random Gaussian directions do with
+probability 0 (an entry wrong by less than rtol times the whole row can hide, though). A direction
+that is not confirmed is followed by the per-input check, which names the entry.
 """
 from __future__ import annotations
 

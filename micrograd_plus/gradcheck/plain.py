@@ -87,7 +87,7 @@ def check_vjp(
     generator = random.Random(seed)
     upstream = [[generator.gauss(0.0, 1.0) for _ in range(math.prod(shape))] for _ in range(UPSTREAM_VECTORS)]
     jacobian = []
-    for k, u in enumerate(upstream):
+    for u in upstream:
         found = _flatten(vjp(rebuild(point), _like(y, shape, u)), title, "vjp(x, u)")
         if len(found) != len(point):
             raise ValueError(f"{title}: vjp(x, u) returned {len(found)} numbers; expected {len(point)}, shaped like x")
