@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from numbers import Real
 
-from ..engine import RULES, Value, _data, grad
+from ..engine import RULES, Value, grad
 from .jacobian import check_jacobian
 from .numeric import Function as NumericFunction
 from .report import GradcheckReport, GradcheckRow, finish, settings
@@ -150,7 +150,7 @@ def _rounding_error(roots: list[Value]) -> float:
         if rules is None:  # an operation with only a micrograd-style _backward: take |d| <= 1
             passed = sum(error[child] for child in operands if type(child) is not float)
         elif operands:
-            data = [_data(child) for child in operands]
+            data = [child if type(child) is float else child.data for child in operands]
             for child, rule in zip(operands, rules):
                 if type(child) is not float:
                     try:
