@@ -258,7 +258,7 @@ def _counting(f):
     return counted, calls
 
 
-def test_fast_mode_costs_the_same_for_5_inputs_as_for_50():
+def test_fast_mode_cost_does_not_grow_with_the_number_of_inputs():
     costs = []
     for n in (5, 50):
         f, calls = _counting(lambda *xs: sum((x * x).tanh() for x in xs))
