@@ -1,7 +1,8 @@
 """Demo 6: check the derivatives of your own function against finite differences.
 
-gradcheck runs your function forward at x + eps and x - eps for each input, and compares the
-central difference with what backward() computed. Put the same call in a pytest test.
+gradcheck runs your function forward at steps around each input, estimates the derivative and
+its error from the differences, and compares it with what backward() computed. Put the same call
+in a pytest test.
 Run: python demos/06_gradcheck_your_function.py
 """
 from pathlib import Path

@@ -1,6 +1,6 @@
 """micrograd_plus: a scalar reverse-mode autodiff engine for learning and testing backpropagation."""
 from .engine import Value, grad, no_grad, topological_order
-from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+from .gradcheck import GradcheckError, GradcheckReport, check_derivative, check_vjp, gradcheck, gradgradcheck
 
 __all__ = [
     "Value",
@@ -9,6 +9,8 @@ __all__ = [
     "topological_order",
     "gradcheck",
     "gradgradcheck",
+    "check_derivative",
+    "check_vjp",
     "GradcheckError",
     "GradcheckReport",
     "draw",

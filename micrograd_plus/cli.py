@@ -82,8 +82,9 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
             raise_exception=False,
         )
     except (ArithmeticError, ValueError) as error:  # only the nudged points can fail here
+        step = "the steps it tries" if args.eps is None else f"±eps = {args.eps:g}"
         raise CommandError(
-            f"{error}: gradcheck evaluates each value nudged by ±eps = {args.eps:g}, which leaves "
+            f"{error}: gradcheck evaluates each value nudged by {step}, which leaves "
             f"the function's domain here; pass a smaller --eps or move the point"
         ) from None
     print(report)
@@ -421,7 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
         "micrograd-plus gradcheck 'sigmoid(x) * log(y)' x=0.3 y=2",
     )
     expression_arguments(check)
-    check.add_argument("--eps", type=_positive_float, default=1e-6, help="the finite-difference step (default 1e-6)")
+    check.add_argument(
+        "--eps", type=_positive_float, help="a fixed finite-difference step (default: search the steps)"
+    )
 
     from .experiments import DATASETS, OPTIMIZERS  # the choices the training commands offer
 
