@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 from websockets.sync.client import connect
@@ -71,7 +72,8 @@ class Page:
     """One tab with a page loaded; `errors` and `requests` collect what the page did."""
 
     def __init__(self, socket_url: str, path: Path, width: int, height: int) -> None:
-        self.socket = connect(socket_url, max_size=None, open_timeout=30)
+        self._closing = ExitStack()
+        self.socket = self._closing.enter_context(connect(socket_url, max_size=None, open_timeout=30))
         self.ids = itertools.count(1)
         self.errors: list[str] = []
         self.requests: list[str] = []
@@ -116,7 +118,10 @@ class Page:
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
             raise RuntimeError(result["exceptionDetails"]["exception"]["description"])
-        return result["result"].get("value")
+        value = result["result"]
+        if "unserializableValue" in value:  # -0, Infinity, NaN
+            return float(value["unserializableValue"].replace("Infinity", "inf"))
+        return value.get("value")
 
     def press(self, key: str) -> None:
         for kind in ("keyDown", "keyUp"):
@@ -134,4 +139,4 @@ class Page:
         return path
 
     def close(self) -> None:
-        self.socket.close()
+        self._closing.close()

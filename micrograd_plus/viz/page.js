@@ -415,6 +415,7 @@
   // ---- the words under the toolbar, and the chain rule of the clicked node -------------------
 
   const wordsBox = document.getElementById("mg-words");
+  let wordsText = ""; // as explain() words it; shown with shorter indents
   const chainBox = document.getElementById("mg-chain");
 
   function problem() {
@@ -436,7 +437,8 @@
         ? `\n(backward done: every grad is in place. Change an input and watch them move.)`
         : `\n(forward done: ∂${name(root)}/∂${nodes[wrt].formulaName} = ${number(model.tangent[root])}, the same number backward puts in ${nodes[wrt].formulaName}.grad = ${model.grad ? number(model.grad[wrt]) : "?"})`;
     }
-    show(wordsBox, text);
+    wordsText = text;
+    show(wordsBox, text.replace(/\n {6,}/g, "\n    ")); // a short indent reads better than explain's alignment
     wordsBox.classList.toggle("mg-trouble", Boolean(trouble));
   }
 
@@ -552,7 +554,7 @@
     view.step = Math.max(0, Math.min(stepCount(), Math.round(step)));
     render();
     const current = svg.querySelector("g.mg-current");
-    if (current && !$("mg-stage").classList.contains("fit")) current.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (current && scale !== null) centre(current);
   }
 
   $("mg-previous").addEventListener("click", () => goTo(view.step - 1));
@@ -560,10 +562,39 @@
   $("mg-backward").addEventListener("click", () => goTo(view.mode === "backward" ? view.step : backwardOrder.length, "backward"));
   $("mg-forward").addEventListener("click", () => goTo(view.mode === "forward" ? view.step : 0, "forward"));
   $("mg-wrt").addEventListener("change", (event) => { wrt = Number(event.target.value); model = compute(); render(); });
-  $("mg-zoom").addEventListener("click", () => {
-    const fit = $("mg-stage").classList.toggle("fit");
-    $("mg-zoom").textContent = fit ? "full size" : "fit to window";
+  // zoom: "fit" shows the whole graph; a scale shows it at that size, scrolled to a node
+  const stage = $("mg-stage");
+  const drawn = { width: svg.viewBox.baseVal.width * 4 / 3, height: svg.viewBox.baseVal.height * 4 / 3 }; // pt -> px
+  let scale = null; // null: fitted to the stage
+
+  function fittedScale() { return Math.min(stage.clientWidth / drawn.width, stage.clientHeight / drawn.height); }
+
+  function zoom(newScale, focus) {
+    scale = newScale;
+    stage.classList.toggle("fit", scale === null);
+    svg.style.width = scale === null ? "" : `${drawn.width * scale}px`;
+    svg.style.height = scale === null ? "" : `${drawn.height * scale}px`;
+    $("mg-scale").textContent = `${Math.round((scale === null ? fittedScale() : scale) * 100)}%`;
+    if (scale !== null && focus) centre(focus);
+  }
+
+  function centre(element) { // scroll the stage, not the page, so the toolbar stays in view
+    const box = element.getBoundingClientRect();
+    const frame = stage.getBoundingClientRect();
+    stage.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    stage.scrollTop += box.top + box.height / 2 - (frame.top + frame.height / 2);
+  }
+
+  const focusNode = () => svg.querySelector("g.mg-selected") || svg.querySelector("g.mg-current");
+  $("mg-fit").addEventListener("click", () => zoom(null));
+  $("mg-zoom-in").addEventListener("click", () => zoom(Math.min(4, (scale || fittedScale()) * 1.5), focusNode()));
+  $("mg-zoom-out").addEventListener("click", () => zoom(Math.max(0.05, (scale || fittedScale()) / 1.5), focusNode()));
+  svg.addEventListener("dblclick", (event) => {
+    const group = event.target.closest("[data-node]");
+    if (group) zoom(Math.max(1, scale || 0), group);
   });
+  window.addEventListener("resize", () => { if (scale === null) zoom(null); });
+
   document.addEventListener("keydown", (event) => {
     if (event.target.closest && event.target.closest("input, select, textarea")) return; // their own keys
     const moves = { ArrowLeft: view.step - 1, ArrowRight: view.step + 1, Home: 0, End: stepCount() };
@@ -605,7 +636,7 @@
       const m = model;
       return {
         mode: view.mode, step: view.step, steps: stepCount(), wrt: nodes[wrt].name,
-        words: wordsBox.textContent, chain: chainBox.textContent,
+        words: wordsText, chain: chainBox.textContent,
         nodes: nodes.map((n, i) => ({
           name: n.name, op: n.op, data: m.error[i] || m.blocked[i] ? null : m.data[i],
           grad: m.grad ? m.grad[i] : null, tangent: m.tangent && !Number.isNaN(m.tangent[i]) ? m.tangent[i] : null,
@@ -635,4 +666,8 @@
   buildInputs();
   model = compute();
   render();
+  // the whole graph on open; where fitting it would make the text unreadably small on a phone,
+  // full size at the current step's node instead ("fit" is one click away)
+  zoom(null);
+  if (fittedScale() < 0.5 && window.innerWidth < 800) zoom(1, focusNode());
 })();

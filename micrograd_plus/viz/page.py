@@ -62,8 +62,13 @@ _PAGE = """<!DOCTYPE html>
     <span id="mg-counter" aria-live="polite"></span>
     <button type="button" id="mg-next" aria-label="next step">&#9654;</button>
   </span>
-  <button type="button" id="mg-zoom">full size</button>
-  <span class="mg-hint">&larr; &rarr; keys step; click a node for its chain rule</span>
+  <span class="mg-zoom" role="group" aria-label="zoom">
+    <button type="button" id="mg-zoom-out" aria-label="zoom out">&minus;</button>
+    <button type="button" id="mg-fit">fit</button>
+    <button type="button" id="mg-zoom-in" aria-label="zoom in">+</button>
+    <span id="mg-scale"></span>
+  </span>
+  <span class="mg-hint">&larr; &rarr; keys step; click a node for its chain rule, double-click to zoom to it</span>
 </nav>
 <pre id="mg-words" aria-live="polite"></pre>
 <main>
