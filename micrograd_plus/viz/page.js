@@ -19,12 +19,15 @@
     if (x === 0) return Object.is(x, -0) ? "-0" : "0";
     const sign = x < 0 ? "-" : "";
     let [mantissa, exponentText] = Math.abs(x).toExponential(p - 1).split("e");
-    // JavaScript rounds an exact tie up, Python to even: look at the exact digits to tell
-    const exact = Math.abs(x).toExponential(p + 24).split("e");
-    const rest = exact[0].replace(".", "").slice(p);
-    if (/^50*$/.test(rest) && Number(exact[0].replace(".", "")[p - 1]) % 2 === 0) {
-      mantissa = exact[0].slice(0, p === 1 ? 1 : p + 1);
-      exponentText = exact[1];
+    // JavaScript rounds an exact tie up, Python to even: where the next digit is a 5, look at
+    // the exact digits to tell (rarely, so the cost of 28 digits is rarely paid)
+    if (Math.abs(x).toExponential(p).split("e")[0].endsWith("5")) {
+      const exact = Math.abs(x).toExponential(p + 24).split("e");
+      const rest = exact[0].replace(".", "").slice(p);
+      if (/^50*$/.test(rest) && Number(exact[0].replace(".", "")[p - 1]) % 2 === 0) {
+        mantissa = exact[0].slice(0, p === 1 ? 1 : p + 1);
+        exponentText = exact[1];
+      }
     }
     const exponent = Number(exponentText);
     const digits = mantissa.replace(".", "");
@@ -373,7 +376,8 @@
     const m = model;
     const backward = view.mode === "backward";
     const s = view.step;
-    const current = backward ? (s === 0 ? root : backwardOrder[s - 1].index) : (s === 0 ? null : results[s - 1].index);
+    const stepping = backward ? Boolean(m.grad) : m.forwardOk; // nothing to point at when a step failed
+    const current = !stepping ? null : backward ? (s === 0 ? root : backwardOrder[s - 1].index) : (s === 0 ? null : results[s - 1].index);
     const known = (i) => backward || forwardStep[i] <= s;
     const values = backward ? m.grad : m.tangent;
     let largest = 0;
@@ -465,12 +469,13 @@
     if (i === root) return `${node.formulaName}.grad = 1: the seed (∂${node.formulaName}/∂${node.formulaName} = 1)`;
     const all = uses[i];
     const parts = all.map((e) => `${number(m.contribution(e))} (from ${nodes[e.parent].name})`);
-    const lines = [`${node.formulaName}.grad = ${parts.join(" + ")}${all.length > 1 ? ` = ${number(m.grad[i])}` : ""}`];
+    const lines = [`${node.formulaName}.grad = ${parts.join(" + ")}${all.length > 1 ? ` = ${number(m.grad[i])}` : ""}`, ""];
     for (const e of all) {
       const parent = nodes[e.parent];
-      lines.push(`  from ${parent.name} = ${formulaOf(parent, name)}: ${localText(e, m.local[e.index])},` +
-        ` × ${parent.formulaName}.grad ${number(m.grad[e.parent])} = ${number(m.contribution(e))}`);
+      lines.push(`from ${parent.name} = ${formulaOf(parent, name)}:`,
+        `  ${localText(e, m.local[e.index])}, × ${parent.formulaName}.grad ${number(m.grad[e.parent])} = ${number(m.contribution(e))}`);
     }
+    lines.push("");
     // each path from the root down to i, with the product of its local derivatives
     const paths = [];
     let total = 0;
@@ -479,11 +484,11 @@
       for (const e of uses[j]) if (total < 10000) walk(e.parent, [e, ...chain]);
     };
     walk(i, []);
-    lines.push(`paths from ${name(root)} to ${node.formulaName}; each one's product of local derivatives, summed, is the grad:`);
+    lines.push(`${total === 1 ? "the path" : "the paths"} from ${name(root)} down to ${node.formulaName} (purple), each with the product of its local derivatives; they add up to ${node.formulaName}.grad:`);
     for (const chain of paths) {
       const names = [name(root), ...chain.map((e) => name(e.child))].join(" → ");
       const product = chain.reduce((p, e) => p * m.local[e.index], 1);
-      lines.push(`  ${names}: ${chain.map((e) => number(m.local[e.index])).join(" × ")} = ${number(product)}`);
+      lines.push(`  ${names}`, `    ${chain.map((e) => number(m.local[e.index])).join(" × ")} = ${number(product)}`);
     }
     if (total > paths.length) lines.push(`  … ${total >= 10000 ? "10000 or more" : total} paths in all`);
     return lines.join("\n");
@@ -566,6 +571,7 @@
   const stage = $("mg-stage");
   const drawn = { width: svg.viewBox.baseVal.width * 4 / 3, height: svg.viewBox.baseVal.height * 4 / 3 }; // pt -> px
   let scale = null; // null: fitted to the stage
+  const TINY_SCALE = 0.2;
 
   function fittedScale() { return Math.min(stage.clientWidth / drawn.width, stage.clientHeight / drawn.height); }
 
@@ -574,7 +580,11 @@
     stage.classList.toggle("fit", scale === null);
     svg.style.width = scale === null ? "" : `${drawn.width * scale}px`;
     svg.style.height = scale === null ? "" : `${drawn.height * scale}px`;
-    $("mg-scale").textContent = `${Math.round((scale === null ? fittedScale() : scale) * 100)}%`;
+    const shown = scale === null ? fittedScale() : scale;
+    // below this the text is under 3 pixels: a grey haze that costs most of each repaint
+    const tiny = shown < TINY_SCALE;
+    stage.classList.toggle("mg-tiny", tiny);
+    $("mg-scale").textContent = `${Math.round(shown * 100)}%${tiny ? ": numbers hidden, zoom in to read them" : ""}`;
     if (scale !== null && focus) centre(focus);
   }
 

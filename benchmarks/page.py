@@ -1,0 +1,79 @@
+"""The live page's size, writing time and update time in a real browser, for the notes' graph
+and for graphs of about 500 and 1,000 nodes.
+
+    python benchmarks/page.py [--screenshots DIR]
+
+Writing time is wall-clock time for save_page (Graphviz's layout included), the median of 3.
+Update time is measured inside headless Chromium: `micrograd.set` on one input (forward,
+backward, tangents and every changed text and colour), and the same until the next frame has
+been painted; each the median of 21 changes of the first input. Needs Chromium and websockets
+(the test extra).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from micrograd_plus.notes import dense_layer  # noqa: E402
+from micrograd_plus.viz import save_page  # noqa: E402
+from tests.browser import Browser  # noqa: E402
+from tests.page_graphs import mlp_loss  # noqa: E402
+
+MEASURE = """(async () => {
+  const first = micrograd.state().nodes.find(n => !n.op).name;
+  const update = [], painted = [];
+  for (let k = 0; k < 21; k++) {
+    const t0 = performance.now();
+    micrograd.set(first, 0.1 + 0.05 * k);
+    update.push(performance.now() - t0);
+    await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+    painted.push(performance.now() - t0);
+  }
+  const median = xs => xs.sort((a, b) => a - b)[10];
+  return [micrograd.state().nodes.length, median(update), median(painted)];
+})()"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--screenshots", type=Path, help="save screenshots of the notes' page here")
+    args = parser.parse_args()
+    graphs = {
+        "notes' dense layer": dense_layer().E,
+        "MLP(3, [6, 6, 1]), 3 samples": mlp_loss(3, (3, [6, 6, 1])),
+        "MLP(2, [8, 8, 1]), 4 samples": mlp_loss(4, (2, [8, 8, 1])),
+    }
+    print("| graph | nodes | page size | written in | set() in the browser | until painted |")
+    print("|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder, Browser() as browser:
+        for name, root in graphs.items():
+            path = Path(folder) / "page.html"
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                save_page(root, path)
+                times.append(time.perf_counter() - start)
+            page = browser.open(path)
+            nodes, update, painted = page.evaluate(MEASURE)
+            assert not page.errors, page.errors
+            print(f"| {name} | {nodes} | {path.stat().st_size / 1000:,.0f} KB | {statistics.median(times):.2f} s"
+                  f" | {update:.1f} ms | {painted:.1f} ms |")
+            if args.screenshots and name.startswith("notes"):
+                args.screenshots.mkdir(parents=True, exist_ok=True)
+                page.evaluate("micrograd.step(5, 'backward')")
+                page.evaluate("micrograd.select('x0')")
+                page.screenshot(args.screenshots / "page-1400x900.png")
+                page.close()
+                page = browser.open(path, 390, 844)
+                page.screenshot(args.screenshots / "page-390x844.png")
+            page.close()
+
+
+if __name__ == "__main__":
+    main()
