@@ -48,9 +48,15 @@ class Browser:
         self.port = int(port_file.read_text().split()[0])
 
     def open(self, path: Path, width: int = 1400, height: int = 900) -> Page:
+        return Page(self._target("page")["webSocketDebuggerUrl"], path, width, height)
+
+    def iframe(self) -> Page:
+        """The iframe of the page on show (Chromium runs a sandboxed one as a target of its own)."""
+        return Page(self._target("iframe")["webSocketDebuggerUrl"])
+
+    def _target(self, kind: str) -> dict:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list") as response:
-            target = next(t for t in json.load(response) if t["type"] == "page")
-        return Page(target["webSocketDebuggerUrl"], path, width, height)
+            return next(t for t in json.load(response) if t["type"] == kind)
 
     def close(self) -> None:
         self.process.terminate()
@@ -71,12 +77,15 @@ class Browser:
 class Page:
     """One tab with a page loaded; `errors` and `requests` collect what the page did."""
 
-    def __init__(self, socket_url: str, path: Path, width: int, height: int) -> None:
+    def __init__(self, socket_url: str, path: Path | None = None, width: int = 1400, height: int = 900) -> None:
+        """Load `path`; with no path, attach to what the target shows already."""
         self._closing = ExitStack()
         self.socket = self._closing.enter_context(connect(socket_url, max_size=None, open_timeout=30))
         self.ids = itertools.count(1)
         self.errors: list[str] = []
         self.requests: list[str] = []
+        if path is None:
+            return
         self.url = Path(path).resolve().as_uri()
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")

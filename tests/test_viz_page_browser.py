@@ -16,7 +16,7 @@ from micrograd_plus import Value, jvp
 from micrograd_plus import engine
 from micrograd_plus.engine import _node
 from micrograd_plus.notes import dense_layer
-from micrograd_plus.viz import save_page
+from micrograd_plus.viz import draw, save_page
 from micrograd_plus.viz.explain import step_texts
 from micrograd_plus.viz.graph import Graph
 from micrograd_plus.viz.page import BROWSER_OPS
@@ -264,3 +264,19 @@ def test_an_op_added_in_python_keeps_pythons_numbers_and_fixes_its_inputs(open_p
     assert_close(shown["y"]["data"], y_python.data)
     assert_close(shown["x"]["grad"], x_python.grad)  # through cube's rule, as Python evaluated it
     assert_close(shown["w"]["grad"], w_python.grad)
+
+
+def test_in_a_notebook_the_page_runs_inside_its_iframe(browser, tmp_path):
+    view = draw(page_graphs.small())
+    cell = view._repr_mimebundle_(include=["text/html"])["text/html"]
+    path = tmp_path / "notebook.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{cell}</body></html>", encoding="utf-8")
+    page = browser.open(path)
+    page.evaluate("new Promise(r => setTimeout(r, 300))")
+    inside = browser.iframe()
+    assert inside.evaluate("document.getElementById('mg-counter').textContent") == "backward step 3 of 3"
+    state = inside.evaluate("micrograd.set('x', 0.5)")  # the page's script runs in there
+    assert state["nodes"][0]["grad"] == pytest.approx(-3.0 + 1 - math.tanh(0.5) ** 2, rel=1e-12)
+    assert page.errors == [] and page.requests == [page.url]
+    inside.close()
+    page.close()

@@ -603,7 +603,8 @@
     const group = event.target.closest("[data-node]");
     if (group) zoom(Math.max(1, scale || 0), group);
   });
-  window.addEventListener("resize", () => { if (scale === null) zoom(null); });
+  // the fitted scale changes with the stage's size (a window resized, an iframe laid out late)
+  new ResizeObserver(() => { if (scale === null) zoom(null); }).observe(stage);
 
   document.addEventListener("keydown", (event) => {
     if (event.target.closest && event.target.closest("input, select, textarea")) return; // their own keys

@@ -144,11 +144,11 @@ def _tape(graph: Graph) -> dict:
     """The graph as the page's script reads it: nodes in topological order, operands by index
     (a constant as {"c": number}), and for each operand edge the words of its label."""
     unknown = {node._op for node in graph.order if node._children} - BROWSER_OPS
-    fixed = _leaves_below(graph, [n for n in graph.order if n._op in unknown])
+    fixed = _leaves_below([n for n in graph.order if n._op in unknown])
     nodes = []
     for node in graph.order:
         entry = {"name": graph.names[node], "formulaName": graph.name_in_formula(node),
-                 "kind": graph.kind(node), "data": _number(node.data), "op": node._op}
+                 "data": _number(node.data), "op": node._op}
         if node._children:
             entry["args"] = [graph.index[c] if type(c) is Value else {"c": _number(c)}
                              for c in node._children]
@@ -165,7 +165,7 @@ def _tape(graph: Graph) -> dict:
     return {"root": graph.index[graph.root], "nodes": nodes, "unknownOps": sorted(unknown)}
 
 
-def _leaves_below(graph: Graph, frozen: list[Value]) -> dict[Value, str]:
+def _leaves_below(frozen: list[Value]) -> dict[Value, str]:
     """Each leaf that feeds an operation the page cannot recompute, with the reason."""
     fixed: dict[Value, str] = {}
     for node in frozen:

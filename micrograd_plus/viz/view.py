@@ -29,7 +29,7 @@ from .style import number
 
 MAX_VALUES = 150  # above this many values a drawing collapses neurons by itself
 MAX_EDGE_LABELS = 80
-PAGE_HEIGHT_IN_NOTEBOOK = 640  # pixels: room for the toolbar, the words and a useful picture
+PAGE_HEIGHT_IN_NOTEBOOK = 720  # pixels: room for the toolbar, the words and a useful picture
 
 
 class GraphView:
