@@ -3,6 +3,9 @@ and for graphs of about 500 and 1,000 nodes.
 
     python benchmarks/page.py [--screenshots DIR]
 
+--screenshots also writes the README's picture (DIR/live_page.png) and the notes' page at
+1400×900 and at a phone's 390×844, to look at.
+
 Writing time is wall-clock time for save_page (Graphviz's layout included), the median of 3.
 Update time is measured inside headless Chromium: `micrograd.set` on one input (forward,
 backward, tangents and every changed text and colour), and the same until the next frame has
@@ -42,7 +45,7 @@ MEASURE = """(async () => {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--screenshots", type=Path, help="save screenshots of the notes' page here")
+    parser.add_argument("--screenshots", type=Path, help="save screenshots here")
     args = parser.parse_args()
     graphs = {
         "notes' dense layer": dense_layer().E,
@@ -66,13 +69,28 @@ def main() -> None:
                   f" | {update:.1f} ms | {painted:.1f} ms |")
             if args.screenshots and name.startswith("notes"):
                 args.screenshots.mkdir(parents=True, exist_ok=True)
-                page.evaluate("micrograd.step(5, 'backward')")
-                page.evaluate("micrograd.select('x0')")
-                page.screenshot(args.screenshots / "page-1400x900.png")
+                page.evaluate("micrograd.step(5, 'backward'); micrograd.select('x0')")
+                page.screenshot(args.screenshots / "notes-page-1400x900.png")
                 page.close()
                 page = browser.open(path, 390, 844)
-                page.screenshot(args.screenshots / "page-390x844.png")
+                page.screenshot(args.screenshots / "notes-page-390x844.png")
             page.close()
+        if args.screenshots:
+            _readme_screenshot(browser, Path(folder), args.screenshots / "live_page.png")
+
+
+def _readme_screenshot(browser: Browser, folder: Path, out: Path) -> None:
+    """The README's picture: the lecture's neuron, made by the one command the README shows."""
+    from micrograd_plus.cli import main as command_line
+
+    page_file = folder / "neuron.html"
+    command_line(["graph", "tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1",
+                  "b=6.8813735870195432", "--out", str(page_file)])
+    page = browser.open(page_file, 1100, 700)
+    page.evaluate("micrograd.step(4, 'backward'); micrograd.select('w1'); micrograd.zoom(0.66)")
+    page.evaluate("document.getElementById('mg-stage').scrollTop = 0")
+    page.screenshot(out)
+    page.close()
 
 
 if __name__ == "__main__":

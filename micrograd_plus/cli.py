@@ -50,9 +50,12 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if args.out is not None:
         # every name typed is an input; none is a trained parameter
         view = draw(root, highlight=leaves.get(args.highlight), parameters=())
-        print(f"wrote {_writing(lambda: view.save(Path(args.out)), args.out)}")
         if Path(args.out).suffix.lower() == ".html":
+            page = view.page(title=f"{expression.text}, live")
+            print(f"wrote {_writing(lambda: page.save(Path(args.out)), args.out)}")
             print("  open it in a browser: change the inputs, step with the arrow keys, click a node")
+        else:
+            print(f"wrote {_writing(lambda: view.save(Path(args.out)), args.out)}")
     return 0
 
 

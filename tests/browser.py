@@ -34,7 +34,8 @@ def chromium_path() -> str | None:
 
 class Browser:
     def __init__(self) -> None:
-        self.profile = tempfile.TemporaryDirectory(prefix="mg-chromium-")
+        # a helper process of Chromium may still be writing there as it exits
+        self.profile = tempfile.TemporaryDirectory(prefix="mg-chromium-", ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [chromium_path(), *FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -107,6 +107,9 @@ def test_the_page_opens_on_the_whole_graph_with_the_last_steps_words(open_page):
         const s = document.getElementById('mg-stage').getBoundingClientRect();
         return w.top >= 0 && w.bottom <= innerHeight && s.top < innerHeight; })()""")
     assert inside
+    page.evaluate("micrograd.zoom(1)")
+    assert page.evaluate("document.getElementById('mg-scale').textContent") == "100%"
+    assert not page.evaluate("document.getElementById('mg-stage').classList.contains('fit')")
 
 
 def test_arrow_keys_step_backward_with_explains_words(open_page):

@@ -7,7 +7,8 @@
 // forward mode (every node's tangent for one chosen input, as forward.jvp). Numbers are printed
 // as Python prints them, so the page's words equal `explain`'s.
 //
-// window.micrograd: set(name, value), state(), step(k, "forward" | "backward"), select(name).
+// window.micrograd: set(name, value), state(), step(k, "forward" | "backward"), wrt(name) (the
+// input whose tangents forward mode shows), select(name) (as a click), zoom("fit" | scale).
 "use strict";
 (function () {
   // ---- numbers printed as Python prints them ------------------------------------------------
@@ -668,6 +669,10 @@
       highlightPaths();
       return chainBox.textContent;
     },
+    zoom(to) { // "fit", or a scale (1 = the size Graphviz drew it)
+      if (to !== "fit" && !(to > 0)) throw new Error(`zoom: "fit" or a scale > 0, got ${to}`);
+      zoom(to === "fit" ? null : to, focusNode());
+    },
     ops: Object.keys(RULES),
     format: { number, constant, pyRepr },
     local(op, position, out, ...operands) { return RULES[op].local[position](out, ...operands); },
@@ -680,5 +685,5 @@
   // the whole graph on open; where fitting it would make the text unreadably small on a phone,
   // full size at the current step's node instead ("fit" is one click away)
   zoom(null);
-  if (fittedScale() < 0.5 && window.innerWidth < 800) zoom(1, focusNode());
+  if (fittedScale() < 0.5 && window.innerWidth < 800) zoom(0.75, focusNode());
 })();

@@ -194,7 +194,11 @@ def _svg(graph: Graph) -> str:
     neurons = find_neurons(graph)
     picture = Picture(graph, neurons, find_layers(neurons), show_grads=True, legend=False,
                       max_edge_labels=10**9)
-    doc = SvgDocument(render(dot.build(picture).source, "svg").decode("utf-8"))
+    digraph = dot.build(picture)
+    # top to bottom, as code reads: a graph is far wider than deep, so on a landscape screen this
+    # fits at one and a half to two times the size of draw()'s left-to-right (measured)
+    digraph.graph_attr["rankdir"] = "TB"
+    doc = SvgDocument(render(digraph.source, "svg").decode("utf-8"))
     for node in graph.order:
         node_id = graph.node_id(node)
         group = doc.groups[node_id]
