@@ -48,7 +48,7 @@ def test_constants_and_non_finite_numbers_survive_json():
 def test_a_label_cannot_break_out_of_the_script_or_the_svg():
     x = Value(1.0, label="</script><script>alert(1)</script>")
     page = page_html(x * 2.0)
-    assert page.count("</script>") == 2  # the tape's and the program's own
+    assert page.count("</script>") == 4  # the tape and the three scripts
     assert tape_of(page)["nodes"][0]["name"] == "</script><script>alert(1)</script>"
 
 

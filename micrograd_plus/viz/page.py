@@ -4,7 +4,8 @@ a node to see its grad written out as the sum of its contributions.
 
 Graphviz lays the graph out once, as for `draw`. The page carries that SVG, the graph's tape
 (every node in topological order: its operation, its operands by position, the constants) and
-the engine's rules written again in JavaScript (`page.js`), and recomputes everything itself:
+the engine's rules written again in JavaScript (`page_engine.js`; the words are in
+`page_words.js`, the picture and controls in `page.js`), and recomputes everything itself:
 
     save_page(root, "page.html")        # micrograd-plus graph EXPR ... --out page.html
 
@@ -30,7 +31,7 @@ from .renderer import render
 from .structure import find_layers, find_neurons
 from .svg_edit import SvgDocument, cell_fill, replace_text
 
-# The operations page.js recomputes; a test keeps this, page.js and engine.RULES in step.
+# The operations page_engine.js recomputes; a test keeps this, the script and engine.RULES in step.
 BROWSER_OPS = frozenset({"+", "*", "**", "exp", "log", "tanh", "sigmoid", "relu", "abs"})
 LESSON = ("Forward mode needs one pass per input to find each ∂root/∂input;"
           " backward (reverse) mode finds all of them in one pass.")
@@ -100,6 +101,12 @@ _PAGE = """<!DOCTYPE html>
 </main>
 <script type="application/json" id="mg-tape">{tape}</script>
 <script>
+{engine_js}
+</script>
+<script>
+{words_js}
+</script>
+<script>
 {js}
 </script>
 </body>
@@ -119,6 +126,8 @@ def page_html(root: Value, *, parameters: Iterable[Value] | None = None,
         svg=_svg(graph),
         # `<` escaped, so no text in a label can close the script element
         tape=json.dumps(_tape(graph), ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c"),
+        engine_js=_asset("page_engine.js"),
+        words_js=_asset("page_words.js"),
         js=_asset("page.js"),
     )
 
