@@ -7,9 +7,11 @@ and for graphs of about 500 and 1,000 nodes.
 1400×900 and at a phone's 390×844, to look at.
 
 Writing time is wall-clock time for save_page (Graphviz's layout included), the median of 3.
-Update time is measured inside headless Chromium: `micrograd.set` on one input (forward,
+Update time is measured inside headless Chromium: a slider's input event for one input (forward,
 backward, tangents and every changed text and colour), and the same until the next frame has
-been painted; each the median of 21 changes of the first input. Needs Chromium and websockets
+been painted; each the median of 21 steps of a drag along the first input's slider. Fitted to
+the window, a big graph's numbers are too small to read and are hidden (and not recomputed as
+text); at 100% every number is rewritten. Needs Chromium and websockets
 (the test extra).
 """
 from __future__ import annotations
@@ -29,11 +31,12 @@ from tests.browser import Browser  # noqa: E402
 from tests.page_graphs import mlp_loss  # noqa: E402
 
 MEASURE = """(async () => {
-  const first = micrograd.state().nodes.find(n => !n.op).name;
+  const slider = document.querySelector("#mg-inputs input[type=range]");
   const update = [], painted = [];
   for (let k = 0; k < 21; k++) {
     const t0 = performance.now();
-    micrograd.set(first, 0.1 + 0.05 * k);
+    slider.value = Number(slider.min) + (k + 1) * (slider.max - slider.min) / 23;  // a drag
+    slider.dispatchEvent(new Event("input"));
     update.push(performance.now() - t0);
     await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
     painted.push(performance.now() - t0);
@@ -52,7 +55,7 @@ def main() -> None:
         "MLP(3, [6, 6, 1]), 3 samples": mlp_loss(3, (3, [6, 6, 1])),
         "MLP(2, [8, 8, 1]), 4 samples": mlp_loss(4, (2, [8, 8, 1])),
     }
-    print("| graph | nodes | page size | written in | set() in the browser | until painted |")
+    print("| graph | nodes | page size | written in | slider update, until painted: fitted | at 100% |")
     print("|---|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder, Browser() as browser:
         for name, root in graphs.items():
@@ -64,9 +67,11 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
             page = browser.open(path)
             nodes, update, painted = page.evaluate(MEASURE)
+            page.evaluate("micrograd.zoom(1)")  # every number shown and recomputed
+            _, update_zoomed, painted_zoomed = page.evaluate(MEASURE)
             assert not page.errors, page.errors
             print(f"| {name} | {nodes} | {path.stat().st_size / 1000:,.0f} KB | {statistics.median(times):.2f} s"
-                  f" | {update:.1f} ms | {painted:.1f} ms |")
+                  f" | {update:.1f} ms, {painted:.0f} ms | {update_zoomed:.1f} ms, {painted_zoomed:.0f} ms |")
             if args.screenshots and name.startswith("notes"):
                 args.screenshots.mkdir(parents=True, exist_ok=True)
                 page.evaluate("micrograd.step(5, 'backward'); micrograd.select('x0')")

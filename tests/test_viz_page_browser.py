@@ -131,6 +131,16 @@ def test_arrow_keys_step_backward_with_explains_words(open_page):
     assert page.evaluate("document.getElementById('mg-counter').textContent") == f"backward step {steps - 1} of {steps}"
 
 
+def test_a_value_used_twice_by_one_operation_gets_a_partial_sum_then_the_total(open_page):
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    page = open_page(y)
+    words = page.evaluate("micrograd.step(1, 'backward')")["words"].splitlines()
+    assert words[0].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad so far 3.0: 1 of 2 uses)")
+    assert words[1].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad = 3.0 + 3.0 = 6.0, complete)")
+
+
 def test_a_grad_not_yet_complete_shows_a_question_mark_and_its_known_terms(open_page):
     page = open_page(page_graphs.small())  # x is used by * and tanh: two contributions
     page.evaluate("micrograd.step(2, 'backward')")  # * has pushed (step 2), tanh not yet (step 3)

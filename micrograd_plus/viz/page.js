@@ -34,6 +34,20 @@
     return { group, local: group && group.querySelector(".mg-local"), chain: group && group.querySelector(".mg-chain") };
   });
   const opEdges = nodes.map((n) => document.getElementById(`o${n.index}`));
+  const stage = document.getElementById("mg-stage");
+
+  // Texts are rewritten only where a reader can see them, and again as they come into view, so
+  // a drag on a big graph costs what is on screen rather than what is in the file.
+  const inView = new Set(); // node and edge groups in or near the visible part of the stage
+  let watched = false; // until the first report, treat everything as in view
+  const watcher = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) inView.add(entry.target); else inView.delete(entry.target);
+    }
+    watched = true;
+    if (model) render();
+  }, { root: stage, rootMargin: "300px" });
+  [...groups, ...edgeCells.map((cell) => cell.group)].forEach((g) => g && watcher.observe(g));
   const shownText = new Map(); // what each element shows now, so only changes touch the page
 
   function show(element, text) {
@@ -78,11 +92,13 @@
     const current = !stepping ? null : backward ? (s === 0 ? root : backwardOrder[s - 1].index) : (s === 0 ? null : results[s - 1].index);
     const known = (i) => backward || forwardStep[i] <= s;
     const values = backward ? m.grad : m.tangent;
+    const readable = !stage.classList.contains("mg-tiny"); // hidden texts wait until zoomed in
+    const seen = (group) => readable && (!watched || inView.has(group));
     let largest = 0;
     if (values) for (let i = 0; i < count; i++) if (Number.isFinite(values[i])) largest = Math.max(largest, Math.abs(values[i]));
     for (let i = 0; i < count; i++) {
       const c = cells[i];
-      show(c.data, m.error[i] ? "data error" : m.blocked[i] || !known(i) ? "data ?" : `data ${number(m.data[i])}`);
+      if (seen(groups[i])) show(c.data, m.error[i] ? "data error" : m.blocked[i] || !known(i) ? "data ?" : `data ${number(m.data[i])}`);
       let value = null;
       let terms = [];
       if (backward && m.grad) {
@@ -92,12 +108,14 @@
       } else if (!backward && m.tangent && known(i) && !Number.isNaN(m.tangent[i])) {
         value = m.tangent[i];
       }
-      show(c.grad, backward ? gradText(value, terms) : `∂/∂${nodes[wrt].formulaName} ${value === null ? "?" : number(value)}`);
+      if (seen(groups[i])) show(c.grad, backward ? gradText(value, terms) : `∂/∂${nodes[wrt].formulaName} ${value === null ? "?" : number(value)}`);
       paint(c.fill, value === null ? "#ffffff" : colour(value, largest));
       showMessage(i, m.error[i] || (m.backwardError && m.backwardError.node === i ? m.backwardError.message : null));
     }
     for (const edge of edges) {
       const cell = edgeCells[edge.index];
+      if (cell.group) cell.group.classList.toggle("mg-push", current !== null && edge.parent === current && (backward ? s > 0 : true));
+      if (!seen(cell.group)) continue;
       const computed = known(edge.parent) && !m.localError[edge.index] && !Number.isNaN(m.local[edge.index]);
       const l = computed ? m.local[edge.index] : null;
       show(cell.local, m.localError[edge.index] ? `${edge.head} = error` : localText(edge, l));
@@ -105,7 +123,6 @@
       if (backward && m.grad && backwardStep[edge.parent] <= s) other = m.grad[edge.parent];
       if (!backward && m.tangent && computed) other = m.tangent[edge.child];
       show(cell.chain, chainText(l, other));
-      if (cell.group) cell.group.classList.toggle("mg-push", current !== null && edge.parent === current && (backward ? s > 0 : true));
     }
     groups.forEach((g, i) => g && g.classList.toggle("mg-current", i === current));
     opEdges.forEach((g, i) => g && g.classList.toggle("mg-push", i === current && (backward ? s > 0 : true)));
@@ -266,7 +283,6 @@
   $("mg-forward").addEventListener("click", () => goTo(view.mode === "forward" ? view.step : 0, "forward"));
   $("mg-wrt").addEventListener("change", (event) => { wrt = Number(event.target.value); recompute(); render(); });
   // zoom: "fit" shows the whole graph; a scale shows it at that size, scrolled to a node
-  const stage = $("mg-stage");
   const drawn = { width: svg.viewBox.baseVal.width * 4 / 3, height: svg.viewBox.baseVal.height * 4 / 3 }; // pt -> px
   let scale = null; // null: fitted to the stage
   const TINY_SCALE = 0.2;
@@ -281,7 +297,9 @@
     const shown = scale === null ? fittedScale() : scale;
     // below this the text is under 3 pixels: a grey haze that costs most of each repaint
     const tiny = shown < TINY_SCALE;
+    const wasTiny = stage.classList.contains("mg-tiny");
     stage.classList.toggle("mg-tiny", tiny);
+    if (wasTiny && !tiny) render(); // the texts were left as they were while hidden
     $("mg-scale").textContent = `${Math.round(shown * 100)}%${tiny ? ": numbers hidden, zoom in to read them" : ""}`;
     if (scale !== null && focus) centre(focus);
   }
