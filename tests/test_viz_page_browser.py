@@ -293,3 +293,19 @@ def test_in_a_notebook_the_page_runs_inside_its_iframe(browser, tmp_path):
     assert page.errors == [] and page.requests == [page.url]
     inside.close()
     page.close()
+
+
+def test_on_a_big_graph_the_numbers_off_screen_catch_up_when_scrolled_into_view(open_page):
+    root = page_graphs.mlp_loss(3, (3, [6, 6, 1]))  # about 500 values
+    page = open_page(root)
+    assert "numbers hidden" in page.evaluate("document.getElementById('mg-scale').textContent")
+    page.evaluate("micrograd.zoom(1)")  # centred on the root, far from the first layer
+    before = page.evaluate("micrograd.state()")["nodes"]
+    after = page.evaluate("micrograd.set('L0.N0.w0', 0.37)")["nodes"]
+    changed = [i for i, (old, new) in enumerate(zip(before, after)) if new["op"] and old["data"] != new["data"]]
+    first = changed[0]  # the first result the new weight moves: off screen when it was set
+    text = f"document.querySelector('#v{first} .mg-data').textContent"
+    assert page.evaluate(text) == f"data {number(before[first]['data'])}"
+    page.evaluate(f"document.getElementById('v{first}').scrollIntoView({{block: 'center', inline: 'center'}})")
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate(text) == f"data {number(after[first]['data'])}"
