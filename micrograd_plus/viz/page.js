@@ -216,7 +216,9 @@
 
   function buildInputs() {
     const box = $("mg-inputs");
-    for (const leaf of leaves) {
+    // by name, numbers in names counted as numbers: L0.N2.w0 before L0.N10.w0
+    const byName = leaves.slice().sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+    for (const leaf of byName) {
       const row = document.createElement("div");
       row.className = "mg-input";
       const span = Math.max(1, Math.abs(leaf.data)) * 2;

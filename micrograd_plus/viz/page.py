@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,8 @@ from .svg_edit import SvgDocument, cell_fill, replace_text
 
 # The operations page_engine.js recomputes; a test keeps this, the script and engine.RULES in step.
 BROWSER_OPS = frozenset({"+", "*", "**", "exp", "log", "tanh", "sigmoid", "relu", "abs"})
+TRY_BOTH_DIRECTIONS = 150  # values; a bigger graph is laid out once, left to right
+SCREEN = (1000, 650)  # the picture's room on a laptop's screen, in pixels
 LESSON = ("Forward mode needs one pass per input to find each ∂root/∂input;"
           " backward (reverse) mode finds all of them in one pass.")
 
@@ -203,11 +206,7 @@ def _svg(graph: Graph) -> str:
     neurons = find_neurons(graph)
     picture = Picture(graph, neurons, find_layers(neurons), show_grads=True, legend=False,
                       max_edge_labels=10**9)
-    digraph = dot.build(picture)
-    # top to bottom, as code reads: a graph is far wider than deep, so on a landscape screen this
-    # fits at one and a half to two times the size of draw()'s left-to-right (measured)
-    digraph.graph_attr["rankdir"] = "TB"
-    doc = SvgDocument(render(digraph.source, "svg").decode("utf-8"))
+    doc = SvgDocument(_laid_out(graph, dot.build(picture)))
     for node in graph.order:
         node_id = graph.node_id(node)
         group = doc.groups[node_id]
@@ -229,6 +228,26 @@ def _svg(graph: Graph) -> str:
             group.remove(title)
     doc.root.set("id", "mg-svg")
     return doc.to_string().split("\n", 1)[1]  # no XML prologue inside HTML
+
+
+def _laid_out(graph: Graph, digraph) -> str:
+    """The SVG in whichever direction shows the whole graph larger on a landscape screen.
+
+    Top to bottom, as code reads, fits a small graph at 1.3 to 2 times the size of draw()'s left
+    to right (measured: the notes, a neuron); an MLP's hundreds of parameters in one top row make
+    it wider than long, so a big graph, which is laid out once to save time, goes left to right.
+    """
+    directions = ["TB", "LR"] if len(graph.order) <= TRY_BOTH_DIRECTIONS else ["LR"]
+    layouts = []
+    for direction in directions:
+        digraph.graph_attr["rankdir"] = direction
+        layouts.append(render(digraph.source, "svg").decode("utf-8"))
+    return max(layouts, key=_fitted_scale)  # the first, top to bottom, on a tie
+
+
+def _fitted_scale(svg: str) -> float:
+    width, height = (float(v) for v in re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg).groups())
+    return min(SCREEN[0] / width, SCREEN[1] / height)
 
 
 def _tag(element, name: str) -> None:
