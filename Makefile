@@ -17,7 +17,7 @@ demo: $(VENV)/.demo-installed
 	@echo "Where to look:"
 	@echo "  out/notes/graph.svg             the notes' dense layer; every edge shows its local derivative"
 	@echo "  out/notes/path_E_to_w00.svg     the path from E to w00, whose product is dE/dw00"
-	@echo "  out/notes/backward.html         backward step by step in a browser (arrow keys step)"
+	@echo "  out/notes/page.html             the live page: change inputs, step backward and forward, click a node"
 	@echo "  out/train/decision_boundary.png what the network learned; loss_curve.png how it got there"
 	@echo "Next: run  . .venv/bin/activate  in each new shell; then  micrograd-plus --help,"
 	@echo "the README's examples and the numbered scripts in demos/ work as written."

@@ -2,7 +2,7 @@
 
 A dense layer (x = [2, 3], W = [[0.5, -0.5, 2.0], [0.3, 0.2, 0.1]]), softmax and categorical
 cross-entropy against class 1. It prints the derivation of dE/dW and dE/dx with numbers, and
-writes the graph, the path from E to w00, and a page that steps through backward.
+writes the graph, the path from E to w00, and the live page (change inputs, step, click).
 
 Run: python demos/02_notes_dense_layer.py
 """

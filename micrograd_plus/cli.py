@@ -49,8 +49,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
         raise CommandError(f"--highlight {args.highlight}: not a name in the expression")
     if args.highlight is not None and args.out is None:
         raise CommandError("--highlight changes the drawing: add --out FILE to write it")
-    if args.out is not None and Path(args.out).suffix.lower() not in (".svg", ".png", ".dot"):
-        raise CommandError(f"--out {args.out}: the name must end in .svg, .png or .dot")
+    if args.out is not None and Path(args.out).suffix.lower() not in (".svg", ".png", ".dot", ".html"):
+        raise CommandError(f"--out {args.out}: the name must end in .html, .svg, .png or .dot")
     root.backward()
     print(f"{expression.text} = {root.data:.6g}")
     for name, leaf in leaves.items():
@@ -60,7 +60,12 @@ def cmd_graph(args: argparse.Namespace) -> int:
         view = draw(root, highlight=leaves.get(args.highlight), parameters=())
         out = Path(args.out)
         _writing(lambda: out.parent.mkdir(parents=True, exist_ok=True), out)  # as train and notes do
-        print(f"wrote {_writing(lambda: view.save(out), out)}")
+        if out.suffix.lower() == ".html":
+            page = view.page(title=f"{expression.text}, live")
+            print(f"wrote {_writing(lambda: page.save(out), out)}")
+            print("  open it in a browser: change the inputs, step with the arrow keys, click a node")
+        else:
+            print(f"wrote {_writing(lambda: view.save(out), out)}")
     return 0
 
 
@@ -401,10 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
         "graph",
         cmd_graph,
         "evaluate an expression, run backward, print every gradient and draw the graph",
-        "micrograd-plus graph 'tanh(x*w + b)' x=2 w=-0.5 b=0.1 --out neuron.svg --highlight w",
+        "micrograd-plus graph 'tanh(x*w + b)' x=2 w=-0.5 b=0.1 --out neuron.html",
     )
     expression_arguments(graph)
-    graph.add_argument("--out", help="write the drawing: .svg, .png or .dot, chosen by the suffix")
+    graph.add_argument("--out", help="write the drawing: .html (a live page), .svg, .png or .dot, chosen by the suffix")
     graph.add_argument("--highlight", metavar="NAME", help="draw every path from the result to NAME in bold")
 
     explain = command(

@@ -135,7 +135,7 @@ def test_notes_prints_the_derivation_and_writes_the_pictures(capsys, tmp_path):
     assert "∂E/∂x0 = 0.5·0.08248 + (-0.5)·(-0.9917) + 2.0·0.9092 = 2.356" in printed
     assert "-log 0.7 = 0.3567;" in printed  # the notes' example, tied into the derivation
     assert "micrograd-plus notes --section NAME" in printed
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["backward.html", "graph.dot", "graph.svg", "path_E_to_w00.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.dot", "graph.svg", "page.html", "path_E_to_w00.svg"]
 
 
 def test_notes_help_says_what_the_notes_are(capsys):
@@ -177,7 +177,7 @@ def test_notes_refuses_an_unknown_section_and_both_options(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["graph", "x*x", "x=2", "--out", "g.txt"], "--out g.txt: the name must end in .svg, .png or .dot"),
+        (["graph", "x*x", "x=2", "--out", "g.txt"], "--out g.txt: the name must end in .html, .svg, .png or .dot"),
         (["graph", "x*x", "x=2", "--highlight", "q"], "--highlight q: not a name in the expression"),
         (["graph", "x*x", "x=2", "--out", "/proc/forbidden/g.svg"], "cannot write /proc/forbidden"),
         (["explain", "sqrt(x)", "x=-1"], "sqrt: input must be >= 0, got -1.0"),

@@ -1,4 +1,4 @@
-"""Backward frames (one laid-out SVG, edited per step), the stepper page, and explain()."""
+"""Backward frames (one laid-out SVG, edited per step), and explain()."""
 import re
 import xml.etree.ElementTree as ET
 
@@ -81,7 +81,7 @@ def test_the_current_node_is_ringed_and_its_edges_coloured():
               and g.get("class", "").startswith("node")]
     assert ringed == ["v7"]
     assert [g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "node current"] == [
-        "v7"]  # the stepper page scrolls to it
+        "v7"]  # marked, for a reader who steps through the frames
     coloured = sorted(g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "edge"
                       and any(p.get("stroke") == CURRENT for p in g.iter(f"{SVG}path")))
     assert coloured == ["e7_0", "e7_1", "o7"]
@@ -110,15 +110,17 @@ def test_too_many_steps_are_refused_with_the_way_out():
         backward_frames(x, max_steps=10)
 
 
-def test_the_html_stepper_is_self_contained(tmp_path):
+def test_an_html_path_gets_the_live_page_instead_of_a_stepper(tmp_path):
     page = save_frames(lecture_expression_using_a_twice(), tmp_path / "steps.html").read_text(encoding="utf-8")
-    assert page.count('<template class="frame">') == 5
-    assert 'id="previous"' in page and 'id="next"' in page
-    assert "ArrowLeft" in page and "ArrowRight" in page
-    assert "step 4: e.grad = -2.0; to a through *" in page  # each step's words
-    urls = set(re.findall(r"https?://[^\s\"'<>]+", page))
-    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}  # namespaces
-    assert not re.search(r"<(link|img|iframe)\b|\bsrc=", page)
+    assert '<script type="application/json" id="mg-tape">' in page and "window.micrograd" in page
+    assert "<template" not in page  # no copy of the picture per step
+
+
+def test_a_frame_shows_as_a_picture_in_a_notebook():
+    frame = backward_frames(lecture_expression_using_a_twice())[2]
+    bundle = frame._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == frame and frame.startswith("<?xml")
+    assert bundle["text/plain"].startswith("Frame: an SVG of")
 
 
 def test_any_other_path_gets_a_folder_of_numbered_svgs(tmp_path):

@@ -150,10 +150,10 @@ def _notes_example_loss() -> float:
 def save_walkthrough(out: Path, layer: DenseLayer | None = None) -> list[tuple[Path, str]]:
     """Write the example's pictures into `out`; return each file with what it shows.
 
-    The DOT source needs no renderer, so it is written first; the SVGs and the stepper page
+    The DOT source needs no renderer, so it is written first; the SVGs and the live page
     need one, and raise `RendererNotFound` (with how to get one) when there is none.
     """
-    from ..viz import draw, save_frames  # the visualizer imports graphviz: only load it here
+    from ..viz import draw, save_page  # the visualizer imports graphviz: only load it here
 
     layer = layer or dense_layer()
     out.mkdir(parents=True, exist_ok=True)
@@ -164,8 +164,9 @@ def save_walkthrough(out: Path, layer: DenseLayer | None = None) -> list[tuple[P
                     "the graph, each edge labelled with its local derivative"))
     written.append((draw(layer.E, highlight=layer.W[0][0]).save(out / "path_E_to_w00.svg"),
                     "the one path from E to w00; its product is dE/dw00"))
-    written.append((save_frames(layer.E, out / "backward.html"),
-                    "backward step by step (open it in a browser; arrow keys step)"))
+    written.append((save_page(layer.E, out / "page.html", title="The notes' dense layer, live"),
+                    "the live page: change any input, step backward and forward (arrow keys),"
+                    " click a node for its chain rule"))
     return written
 
 

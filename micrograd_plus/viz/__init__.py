@@ -3,11 +3,13 @@
     draw(root)                     a GraphView: .source (DOT), .svg(), .png(), .save(path)
     draw(root, highlight=w)        every path from root to w in bold, with its product
     backward_frames(root)          one SVG per backward step, nodes fixed in place
-    save_frames(root, "b.html")    a self-contained stepper page (or a folder of SVGs)
+    save_page(root, "page.html")   the live page: change inputs, step both ways, click a node
+    save_frames(root, "frames/")   a folder of SVGs, one per backward step
     explain(root)                  the same steps in words
 """
 from .explain import explain
 from .frames import backward_frames, save_frames
+from .page import save_page
 from .renderer import RendererNotFound, RenderError, find_dot
 from .view import GraphView, draw
 
@@ -16,6 +18,7 @@ __all__ = [
     "GraphView",
     "backward_frames",
     "save_frames",
+    "save_page",
     "explain",
     "RendererNotFound",
     "RenderError",

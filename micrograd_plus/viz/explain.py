@@ -2,7 +2,7 @@
 
     step 4: z0.grad = -0.32; to (x0*w00) through +: local ∂z0/∂(x0*w00) = 1.0, contribution ...
 
-Each step matches one backward frame, and the stepper page prints it under its picture.
+Each step matches one backward frame, and the live page prints it under its picture.
 """
 from __future__ import annotations
 

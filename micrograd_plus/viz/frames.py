@@ -13,11 +13,10 @@ from pathlib import Path
 from ..engine import Value
 from ..files import write_atomic
 from . import dot, labels, style
-from .explain import step_texts
 from .graph import Graph
 from .picture import Picture
 from .renderer import render
-from .stepper import stepper_page
+from .page import save_page
 from .steps import BackwardWalk
 from .structure import find_layers, find_neurons
 from .svg_edit import SvgDocument, cell_fill, colour_edge, replace_text, ring
@@ -27,9 +26,16 @@ _NOTE = ("orange: the node whose grad is complete at this step, and the edges it
          " along; ? = not computed yet")
 
 
+class Frame(str):
+    """One backward step as an SVG document: a str, which a notebook shows as the picture."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"image/svg+xml": str(self), "text/plain": f"Frame: an SVG of {len(self):,} characters"}
+
+
 def backward_frames(
     root: Value, *, parameters: Iterable[Value] | None = None, max_steps: int = MAX_STEPS
-) -> list[str]:
+) -> list[Frame]:
     """One SVG document per backward step, in reverse topological order; step 0 is the seed.
 
     Grads are computed afresh (`.grad` is neither read nor written), so stale leaf grads from
@@ -42,15 +48,14 @@ def save_frames(
     root: Value, path: str | Path, *, parameters: Iterable[Value] | None = None,
     max_steps: int = MAX_STEPS,
 ) -> Path:
-    """A path ending in `.html` gets a self-contained stepper page (buttons, arrow keys, no
-    network); any other path becomes a folder of numbered SVG files. Returns the path."""
+    """A folder of numbered SVG files, one per step. A path ending in `.html` gets the live
+    page instead (`save_page`), which steps through the same pictures and much more, at the
+    size of one picture rather than one per step. Returns the path."""
     path = Path(path)
+    if path.suffix.lower() in (".html", ".htm"):
+        return save_page(root, path, parameters=parameters)
     walk = _walk(root, parameters, max_steps)
     frames = _frames(walk)
-    if path.suffix.lower() in (".html", ".htm"):
-        title = f"backward from {walk.graph.names[root]}, step by step"
-        write_atomic(path, stepper_page(frames, step_texts(walk), title))
-        return path
     path.mkdir(parents=True, exist_ok=True)
     width = len(str(len(frames) - 1))
     for step, frame in enumerate(frames):
@@ -68,7 +73,7 @@ def _walk(root: Value, parameters: Iterable[Value] | None, max_steps: int) -> Ba
     return walk
 
 
-def _frames(walk: BackwardWalk) -> list[str]:
+def _frames(walk: BackwardWalk) -> list[Frame]:
     """Lay out once, with the longest caption in place, then edit a copy per step."""
     graph = walk.graph
     captions = [_caption(walk, step) for step in range(len(walk))]
@@ -76,7 +81,7 @@ def _frames(walk: BackwardWalk) -> list[str]:
     picture = Picture(graph, neurons, find_layers(neurons), caption=max(captions, key=len),
                           notes=[_NOTE], max_edge_labels=10**9)
     laid_out = render(dot.build(picture).source, "svg").decode("utf-8")
-    return [_frame(laid_out, walk, step, captions) for step in range(len(walk))]
+    return [Frame(_frame(laid_out, walk, step, captions)) for step in range(len(walk))]
 
 
 def _caption(walk: BackwardWalk, step: int) -> str:
@@ -126,7 +131,7 @@ def _frame(laid_out: str, walk: BackwardWalk, step: int, captions: list[str]) ->
                 colour_edge(doc.groups[edge_id], style.CURRENT, 2.5)
     current = walk.current(step)
     ring(doc.groups[graph.node_id(current)], style.CURRENT, 3)
-    doc.groups[graph.node_id(current)].set("class", "node current")  # the stepper scrolls to it
+    doc.groups[graph.node_id(current)].set("class", "node current")  # for a reader's own stepper
     if pushing:
         colour_edge(doc.groups[f"o{graph.index[current]}"], style.CURRENT, 2.5)
     return doc.to_string()

@@ -1,13 +1,15 @@
 """`draw(root)`: the public entry point, and `GraphView`, the picture it returns.
 
 A GraphView holds the DOT source (always available, no renderer needed) and renders it on
-demand with `dot`, caching each format. In a notebook it displays as SVG plus PNG (untrusted
-notebooks show only the PNG) plus a line of text; without a renderer it shows a text hint
-instead of a traceback.
+demand with `dot`, caching each format. In a notebook it displays as SVG plus a line of text
+(a PNG, which is several times larger, only when a front end asks for `image/png`); without a
+renderer it shows a text hint instead of a traceback. `view.page()` is the live page of the
+same graph, which a notebook shows inline.
 """
 from __future__ import annotations
 
 import base64
+import html
 import warnings
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -19,6 +21,7 @@ from ..files import write_atomic
 from . import dot
 from .graph import Graph
 from .highlight import paths_to
+from .page import page_html
 from .picture import Picture
 from .renderer import RendererNotFound, RenderError, render
 from .structure import Group, find_layers, find_neurons
@@ -26,16 +29,19 @@ from .style import number
 
 MAX_VALUES = 150  # above this many values a drawing collapses neurons by itself
 MAX_EDGE_LABELS = 80
-PNG_IN_NOTEBOOK_MAX_NODES = 300  # a PNG of a bigger graph is heavy and unreadable anyway
+PAGE_HEIGHT_IN_NOTEBOOK = 720  # pixels: room for the toolbar, the words and a useful picture
 
 
 class GraphView:
     """A drawn graph: `.source` (DOT), `.svg()`, `.png()`, `.save(path)`, `.digraph`."""
 
-    def __init__(self, digraph: graphviz.Digraph, summary: str, node_count: int) -> None:
+    def __init__(self, digraph: graphviz.Digraph, summary: str, node_count: int,
+                 root: Value | None = None, parameters: Iterable[Value] | None = None) -> None:
         self.digraph = digraph
         self.summary = summary
         self.node_count = node_count
+        self.root = root  # for the live page
+        self.parameters = None if parameters is None else list(parameters)
         self._renders: dict[tuple[str, str], bytes] = {}
 
     @property
@@ -49,18 +55,26 @@ class GraphView:
     def png(self) -> bytes:
         return self._render("png")
 
+    def page(self, title: str | None = None) -> LivePage:
+        """The live page of this graph: every value drawn, recomputed in the browser."""
+        if self.root is None:
+            raise ValueError("page: this GraphView was made without its root; use draw(root).page()")
+        return LivePage(page_html(self.root, parameters=self.parameters, title=title))
+
     def save(self, path: str | Path) -> Path:
-        """Write `.svg`, `.png` or `.dot` (also `.gv`), chosen by the file's suffix, atomically
-        (a failed render or write leaves any previous file as it was)."""
+        """Write `.svg`, `.png`, `.dot` (also `.gv`) or `.html` (the live page), by the suffix,
+        atomically (a failed render or write leaves any previous file as it was)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix in (".dot", ".gv"):
             write_atomic(path, self.source)
         elif suffix in (".svg", ".png"):
             write_atomic(path, self._render(suffix[1:]))
+        elif suffix in (".html", ".htm"):
+            self.page().save(path)
         else:
             raise ValueError(f"save: cannot tell the format of {str(path)!r}; "
-                             "use a name ending in .svg, .png or .dot")
+                             "use a name ending in .svg, .png, .dot or .html")
         return path
 
     def _render(self, fmt: str) -> bytes:
@@ -71,24 +85,46 @@ class GraphView:
 
     def _repr_mimebundle_(self, include: Collection[str] | None = None,
                           exclude: Collection[str] | None = None) -> dict[str, str]:
-        """SVG, PNG and text for Jupyter; only text (with the fix) when nothing can render."""
-        wanted = ["image/svg+xml", "text/plain"]
-        if self.node_count <= PNG_IN_NOTEBOOK_MAX_NODES:
-            wanted.insert(1, "image/png")
-        wanted = [m for m in wanted if (include is None or m in include)
-                  and (exclude is None or m not in exclude)]
+        """SVG and text for Jupyter; only text (with the fix) when nothing can render.
+
+        A PNG (`image/png`) or the live page (`text/html`, an iframe) only when `include` names it.
+        """
+        wanted = ["image/svg+xml", "text/plain"] if include is None else [
+            m for m in ("image/svg+xml", "image/png", "text/html", "text/plain") if m in include]
+        wanted = [m for m in wanted if exclude is None or m not in exclude]
         bundle = {"text/plain": repr(self)} if "text/plain" in wanted else {}
         try:
             if "image/svg+xml" in wanted:
                 bundle["image/svg+xml"] = self.svg()
             if "image/png" in wanted:
                 bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+            if "text/html" in wanted and self.root is not None:
+                bundle["text/html"] = self.page()._repr_html_()
         except (RendererNotFound, RenderError) as error:
             return {"text/plain": f"{self!r}\nNo picture: {error}"}
         return bundle
 
     def __repr__(self) -> str:
         return f"GraphView: {self.summary}"
+
+
+class LivePage:
+    """The live page as HTML: `.html`, `.save(path)`; a notebook shows it inline in an iframe."""
+
+    def __init__(self, page: str) -> None:
+        self.html = page
+
+    def save(self, path: str | Path) -> Path:
+        return write_atomic(path, self.html)
+
+    def _repr_html_(self) -> str:
+        # srcdoc keeps the page whole and its ids apart from the notebook's; scripts only
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts"'
+                f' style="width: 100%; height: {PAGE_HEIGHT_IN_NOTEBOOK}px; border: 1px solid #e5e7eb"'
+                ' title="micrograd_plus live page"></iframe>')
+
+    def __repr__(self) -> str:
+        return f"LivePage: {len(self.html):,} characters of HTML; .save('page.html') to open it in a browser"
 
 
 def draw(
@@ -127,7 +163,7 @@ def draw(
     summary = (f"{len(graph.order)} values, {sum(1 for n in graph.order if n._children)} ops"
                f"{f', {len(collapsed)} collapsed groups' if collapsed else ''};"
                f" root {graph.names[root]} = {number(root.data)}")
-    return GraphView(dot.build(picture), summary, 2 * (len(graph.order) - hidden))
+    return GraphView(dot.build(picture), summary, 2 * (len(graph.order) - hidden), root, parameters)
 
 
 def _collapsed_groups(

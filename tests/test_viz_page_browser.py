@@ -1,0 +1,311 @@
+"""The live page in a real browser (headless Chromium): its numbers equal Python's, its words
+equal explain()'s, keys step, errors show the engine's message, and nothing leaves the page.
+
+Skipped where no Chromium is installed; `.ci/run` installs one, so CI runs these.
+"""
+from __future__ import annotations
+
+import math
+import random
+import subprocess
+import sys
+
+import pytest
+
+from micrograd_plus import Value, jvp
+from micrograd_plus import engine
+from micrograd_plus.engine import _node
+from micrograd_plus.notes import dense_layer
+from micrograd_plus.viz import draw, save_page
+from micrograd_plus.viz.explain import step_texts
+from micrograd_plus.viz.graph import Graph
+from micrograd_plus.viz.page import BROWSER_OPS
+from micrograd_plus.viz.steps import BackwardWalk
+from micrograd_plus.viz.style import constant, number
+
+from . import page_graphs
+
+pytest.importorskip("websockets")
+from .browser import Browser, chromium_path  # noqa: E402  (needs websockets)
+
+pytestmark = pytest.mark.skipif(chromium_path() is None, reason="no Chromium installed")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser() as running:
+        yield running
+
+
+@pytest.fixture
+def open_page(browser, tmp_path):
+    """Write the page for a root and load it; afterwards, the page must have logged no error
+    and requested nothing but itself."""
+    pages = []
+
+    def load(root, width=1400, height=900):
+        path = save_page(root, tmp_path / f"page{len(pages)}.html")
+        page = browser.open(path, width, height)
+        pages.append(page)
+        return page
+
+    yield load
+    for page in pages:
+        assert page.errors == []
+        assert page.requests == [page.url]
+        page.close()
+
+
+def assert_close(browser_value, python_value):
+    assert browser_value == pytest.approx(python_value, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("build", [page_graphs.small, page_graphs.every_op, page_graphs.mlp_loss,
+                                   lambda: dense_layer().E], ids=["small", "every op", "mlp", "notes"])
+def test_after_setting_inputs_every_value_and_grad_equals_python_backward(open_page, build):
+    root = build()
+    page = open_page(root)
+    leaves = [n["name"] for n in page.evaluate("micrograd.state()")["nodes"] if not n["op"]]
+    rng = random.Random(7)
+    for _ in range(2):
+        values = {name: round(rng.uniform(0.2, 2.0), 3) for name in leaves}
+        for name, value in values.items():
+            state = page.evaluate(f"micrograd.set({name!r}, {value!r})")
+        rebuilt = page_graphs.replay(root, values)
+        rebuilt[-1].backward()
+        assert len(state["nodes"]) == len(rebuilt)
+        for shown, node in zip(state["nodes"], rebuilt):
+            assert shown["error"] is None
+            assert_close(shown["data"], node.data)
+            assert_close(shown["grad"], node.grad)
+        # forward mode: the tangents for the chosen input end at the same number backward gives
+        wrt = leaves[-1]
+        state = page.evaluate(f"micrograd.wrt({wrt!r})")
+        leaf = next(n for n in rebuilt if n.label == wrt or not n._children and wrt.startswith("v"))
+        assert_close(state["nodes"][-1]["tangent"], jvp(rebuilt[-1], [leaf], [1.0]))
+        assert_close(state["nodes"][-1]["tangent"], leaf.grad)
+
+
+def test_the_slider_and_the_number_field_both_recompute(open_page):
+    page = open_page(page_graphs.small())
+    page.evaluate("""(() => { const field = document.querySelector('#mg-inputs input[type=number]');
+        field.value = '0.5'; field.dispatchEvent(new Event('input')); })()""")
+    x = page.evaluate("micrograd.state()")["nodes"][0]
+    assert (x["name"], x["data"], x["grad"]) == ("x", 0.5, pytest.approx(-3.0 + 1 - math.tanh(0.5) ** 2, rel=1e-12))
+    page.evaluate("""(() => { const slider = document.querySelector('#mg-inputs input[type=range]');
+        slider.value = '1'; slider.dispatchEvent(new Event('input')); })()""")
+    assert page.evaluate("micrograd.state()")["nodes"][0]["data"] == 1.0
+    assert page.evaluate("document.querySelector('#v0 .mg-data').textContent") == "data 1.0"
+
+
+def test_the_page_opens_on_the_whole_graph_with_the_last_steps_words(open_page):
+    page = open_page(dense_layer().E)
+    state = page.evaluate("micrograd.state()")
+    assert (state["mode"], state["step"]) == ("backward", state["steps"])
+    assert page.evaluate("document.getElementById('mg-stage').classList.contains('fit')")
+    inside = page.evaluate("""(() => { const w = document.getElementById('mg-words').getBoundingClientRect();
+        const s = document.getElementById('mg-stage').getBoundingClientRect();
+        return w.top >= 0 && w.bottom <= innerHeight && s.top < innerHeight; })()""")
+    assert inside
+    page.evaluate("micrograd.zoom(1)")
+    assert page.evaluate("document.getElementById('mg-scale').textContent") == "100%"
+    assert not page.evaluate("document.getElementById('mg-stage').classList.contains('fit')")
+
+
+def test_arrow_keys_step_backward_with_explains_words(open_page):
+    root = dense_layer().E
+    page = open_page(root)
+    expected = step_texts(BackwardWalk(Graph.with_fresh_grads(root)))
+    steps = len(expected) - 1
+    page.press("Home")
+    assert page.evaluate("micrograd.state()")["words"] == expected[0]
+    for k in range(1, steps + 1):
+        page.press("ArrowRight")
+        state = page.evaluate("micrograd.state()")
+        assert state["step"] == k
+        assert state["words"].split("\n(backward done")[0] == expected[k]
+    page.press("ArrowRight")  # past the end: stays
+    assert page.evaluate("micrograd.state()")["step"] == steps
+    page.press("ArrowLeft")
+    assert page.evaluate("micrograd.state()")["step"] == steps - 1
+    assert page.evaluate("document.getElementById('mg-counter').textContent") == f"backward step {steps - 1} of {steps}"
+
+
+def test_a_value_used_twice_by_one_operation_gets_a_partial_sum_then_the_total(open_page):
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    page = open_page(y)
+    words = page.evaluate("micrograd.step(1, 'backward')")["words"].splitlines()
+    assert words[0].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad so far 3.0: 1 of 2 uses)")
+    assert words[1].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad = 3.0 + 3.0 = 6.0, complete)")
+
+
+def test_a_grad_not_yet_complete_shows_a_question_mark_and_its_known_terms(open_page):
+    page = open_page(page_graphs.small())  # x is used by * and tanh: two contributions
+    page.evaluate("micrograd.step(2, 'backward')")  # * has pushed (step 2), tanh not yet (step 3)
+    texts = page.evaluate("[...document.querySelectorAll('#v0 text')].map(t => t.textContent)")
+    assert texts[1:] == ["data 2.0", "grad ? = -3.0 + ?"]
+    page.evaluate("micrograd.step(3, 'backward')")
+    assert page.evaluate("document.querySelector('#v0 .mg-grad').textContent") == "grad -2.929 = -3.0 + 0.07065"
+
+
+def test_forward_steps_compute_values_and_tangents_node_by_node(open_page):
+    page = open_page(page_graphs.small())
+    state = page.evaluate("micrograd.step(0, 'forward')")
+    assert state["words"].startswith("step 0: the inputs x = 2.0, y = -3.0; tangents ∂x/∂x = 1")
+    assert page.evaluate("document.querySelector('#v4 .mg-data').textContent") == "data ?"
+    page.press("ArrowRight")
+    words = page.evaluate("micrograd.state()")["words"]
+    assert words == ("step 1: v1 = tanh(x) = tanh(2.0) = 0.964\n"
+                     "  tangent ∂v1/∂x = Σ local × operand's tangent = 0.07065 × 1.0 = 0.07065")
+    page.press("End")
+    state = page.evaluate("micrograd.state()")
+    assert "the same number backward puts in x.grad = -2.929" in state["words"]
+    assert page.evaluate("document.querySelector('#v4 .mg-grad').textContent") == "∂/∂x -2.929"
+
+
+def test_a_domain_error_shows_the_engines_message_on_the_node(open_page):
+    x = Value(2.0, label="x")
+    y = (x.log() * 3.0 + 1.0).tanh()
+    page = open_page(y)
+    state = page.evaluate("micrograd.set('x', -1.5)")
+    with pytest.raises(ValueError) as python_error:
+        page_graphs.replay(y, {"x": -1.5})
+    log_node = next(n for n in state["nodes"] if n["op"] == "log")
+    assert log_node["error"] == str(python_error.value) == "log: input must be > 0, got -1.5"
+    assert log_node["data"] is None and state["nodes"][-1]["data"] is None
+    assert page.evaluate("document.querySelector('#v1 .mg-message').textContent") == str(python_error.value)
+    assert str(python_error.value) in state["words"]
+    assert page.evaluate("micrograd.set('x', 1.0)")["nodes"][1]["error"] is None
+    assert page.evaluate("document.querySelector('#v1 .mg-message')") is None
+
+
+def test_a_backward_error_shows_the_engines_message_too(open_page):
+    x = Value(4.0, label="x")
+    y = x.sqrt() * 2.0
+    page = open_page(y)
+    state = page.evaluate("micrograd.set('x', 0.0)")
+    rebuilt = page_graphs.replay(y, {"x": 0.0})
+    with pytest.raises(ZeroDivisionError) as python_error:
+        rebuilt[-1].backward()
+    assert state["nodes"][1]["error"] == str(python_error.value)
+    assert all(node["grad"] is None for node in state["nodes"])
+
+
+def test_clicking_a_node_writes_its_grad_as_the_sum_of_its_contributions(open_page):
+    page = open_page(page_graphs.small())
+    page.evaluate("document.querySelector('#v0 text').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    chain = page.evaluate("micrograd.state()")["chain"].splitlines()
+    assert chain[0] == "x.grad = -3.0 (from v3) + 0.07065 (from v1) = -2.929"
+    assert chain[2:4] == ["from v3 = x * y:", "  ∂v3/∂x = y = -3.0, × v3.grad 1.0 = -3.0"]
+    assert chain[-4:] == ["  z → v3 → x", "    1.0 × -3.0 = -3.0", "  z → v1 → x", "    1.0 × 0.07065 = 0.07065"]
+    highlighted = page.evaluate("[...document.querySelectorAll('g.mg-path')].map(g => g.id).sort()")
+    assert highlighted == sorted(["e1_0", "e3_0", "e4_0", "e4_1", "o1", "o3", "o4"])
+
+
+def test_every_engine_op_has_a_javascript_rule_that_gives_the_same_numbers(open_page):
+    # the ops the engine has before anyone calls define_op, from a fresh interpreter
+    fresh = subprocess.run([sys.executable, "-c", "from micrograd_plus import engine; print(*engine.RULES)"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    page = open_page(page_graphs.small())
+    assert set(page.evaluate("micrograd.ops")) == set(fresh) == BROWSER_OPS
+    points = [-2.5, -1.0, -0.3, 0.0, 0.4, 1.0, 2.0, 3.7]
+    for op in fresh:
+        arity = len(engine.RULES[op])
+        for operands in ([(a, b) for a in points for b in points] if arity == 2 else [(a,) for a in points]):
+            python = _python_op(op, operands)
+            script = f"micrograd.forward({op!r}, {', '.join(map(repr, operands))})"
+            if isinstance(python, Exception):
+                assert _browser_error(page, script) == str(python), (op, operands)
+                continue
+            assert_close(page.evaluate(script), python)
+            for position, rule in enumerate(engine.RULES[op]):
+                try:
+                    expected = rule(python, *operands)
+                except (ArithmeticError, ValueError) as error:
+                    expected = error
+                script = f"micrograd.local({op!r}, {position}, {python!r}, {', '.join(map(repr, operands))})"
+                if isinstance(expected, Exception):
+                    assert _browser_error(page, script) == str(expected), (op, position, operands)
+                else:
+                    assert_close(page.evaluate(script), expected)
+
+
+def _python_op(op, operands):
+    a, *rest = [Value(x) for x in operands]
+    try:
+        node = {"+": lambda: a + rest[0], "*": lambda: a * rest[0], "**": lambda: a ** rest[0]}.get(
+            op, lambda: getattr(a, op)())()
+    except (ArithmeticError, ValueError) as error:
+        return error
+    return node.data
+
+
+def _browser_error(page, script):
+    return page.evaluate(f"(() => {{ try {{ {script}; return null; }} catch (e) {{ return e.message; }} }})()")
+
+
+def test_numbers_are_printed_exactly_as_python_prints_them(open_page):
+    page = open_page(page_graphs.small())
+    values = [0.0, -0.0, 1.0, -2.0, 0.5, 2.0625, 2.0635, 0.125, 1e-5, 1.5e-5, 0.0001234, 12345.0, 9999.5,
+              1e16, 1.2345678901234567e17, -3.3333333333333335, 1 / 3, math.pi * 1e-7, 2.5e300,
+              float("inf"), float("-inf"), 0.1 + 0.2, 123456.5, 1234565.0, 5e-324]
+    shown = page.evaluate(f"[{', '.join(_js(v) for v in values)}].map(x => [micrograd.format.number(x),"
+                          " micrograd.format.constant(x), micrograd.format.pyRepr(x)])")
+    assert shown == [[number(v), constant(v), repr(v)] for v in values]
+
+
+def _js(x: float) -> str:
+    return {"inf": "Infinity", "-inf": "-Infinity"}.get(repr(x), repr(x))
+
+
+def test_an_op_added_in_python_keeps_pythons_numbers_and_fixes_its_inputs(open_page, monkeypatch):
+    # what define_op will do: a new op in RULES, made by the engine's own node constructor
+    monkeypatch.setitem(engine.RULES, "cube", (lambda out, x: 3.0 * x * x,))
+    x, w = Value(1.5, label="x"), Value(2.0, label="w")
+    y = _node(x.data ** 3, x, None, "cube") * w
+    y.label = "y"
+    page = open_page(y)
+    assert "'cube', added in Python" in page.evaluate("document.getElementById('mg-notice').textContent")
+    assert "cannot recompute" in page.evaluate("(() => { try { micrograd.set('x', 1.0) } catch (e) { return e.message } })()")
+    state = page.evaluate("micrograd.set('w', -0.5)")
+    x_python, w_python = Value(1.5), Value(-0.5)
+    y_python = _node(x_python.data ** 3, x_python, None, "cube") * w_python
+    y_python.backward()
+    shown = {node["name"]: node for node in state["nodes"]}
+    assert_close(shown["y"]["data"], y_python.data)
+    assert_close(shown["x"]["grad"], x_python.grad)  # through cube's rule, as Python evaluated it
+    assert_close(shown["w"]["grad"], w_python.grad)
+
+
+def test_in_a_notebook_the_page_runs_inside_its_iframe(browser, tmp_path):
+    view = draw(page_graphs.small())
+    cell = view._repr_mimebundle_(include=["text/html"])["text/html"]
+    path = tmp_path / "notebook.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{cell}</body></html>", encoding="utf-8")
+    page = browser.open(path)
+    page.evaluate("new Promise(r => setTimeout(r, 300))")
+    inside = browser.iframe()
+    assert inside.evaluate("document.getElementById('mg-counter').textContent") == "backward step 3 of 3"
+    state = inside.evaluate("micrograd.set('x', 0.5)")  # the page's script runs in there
+    assert state["nodes"][0]["grad"] == pytest.approx(-3.0 + 1 - math.tanh(0.5) ** 2, rel=1e-12)
+    assert page.errors == [] and page.requests == [page.url]
+    inside.close()
+    page.close()
+
+
+def test_on_a_big_graph_the_numbers_off_screen_catch_up_when_scrolled_into_view(open_page):
+    root = page_graphs.mlp_loss(3, (3, [6, 6, 1]))  # about 500 values
+    page = open_page(root)
+    assert "numbers hidden" in page.evaluate("document.getElementById('mg-scale').textContent")
+    page.evaluate("micrograd.zoom(1)")  # centred on the root, far from the first layer
+    before = page.evaluate("micrograd.state()")["nodes"]
+    after = page.evaluate("micrograd.set('L0.N0.w0', 0.37)")["nodes"]
+    changed = [i for i, (old, new) in enumerate(zip(before, after)) if new["op"] and old["data"] != new["data"]]
+    first = changed[0]  # the first result the new weight moves: off screen when it was set
+    text = f"document.querySelector('#v{first} .mg-data').textContent"
+    assert page.evaluate(text) == f"data {number(before[first]['data'])}"
+    page.evaluate(f"document.getElementById('v{first}').scrollIntoView({{block: 'center', inline: 'center'}})")
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate(text) == f"data {number(after[first]['data'])}"
