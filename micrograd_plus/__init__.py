@@ -1,9 +1,10 @@
 """micrograd_plus: a scalar reverse-mode autodiff engine for learning and testing backpropagation."""
-from .engine import Value, grad, no_grad, topological_order
+from .engine import Value, define_op, grad, no_grad, topological_order
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 
 __all__ = [
     "Value",
+    "define_op",
     "grad",
     "no_grad",
     "topological_order",

@@ -110,7 +110,7 @@ def gradcheck(
     labels = _labels(f, inputs)
 
     def analytic(xs: list[float]) -> list[float]:
-        leaves = [Value(x, label) for x, label in zip(xs, labels)]
+        leaves = [Value(x, label=label) for x, label in zip(xs, labels)]
         output = _evaluate(f, leaves)
         output.backward()
         return [leaf.grad for leaf in leaves]
@@ -140,7 +140,7 @@ def gradgradcheck(
     for i, wrt in enumerate(labels):
 
         def first_derivative(xs: list[float], i: int = i) -> tuple[Value, list[Value]]:
-            leaves = [Value(x, label) for x, label in zip(xs, labels)]
+            leaves = [Value(x, label=label) for x, label in zip(xs, labels)]
             return grad(_evaluate(f, leaves), leaves, create_graph=True)[i], leaves
 
         def analytic(xs: list[float]) -> list[float]:

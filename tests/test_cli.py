@@ -179,8 +179,8 @@ def test_compare_optimizers_writes_one_table_row_per_optimizer(capsys, tmp_path)
     [
         (["train", "--out", "/proc/forbidden"], "cannot write /proc/forbidden"),
         (["train", "--kfold", "500"], "--kfold 500: needs 2 to 150 folds for 150 samples"),
-        (["train", "--optimizer", "sgd", "--lr", "1e300"], "the trained model's loss is nan: training diverged; try a smaller --lr"),
-        (["train", "--optimizer", "sgd", "--lr", "1e300", "--epochs", "3"], "fit: the loss became nan in epoch 2: training diverged"),
+        # the weights grow until an operation overflows: the engine names it rather than compute inf
+        (["train", "--optimizer", "sgd", "--lr", "1e300"], "mul: -1.5046671236728527e+298 * 4.360160822978491e+298 exceeds the float range"),
     ],
 )
 def test_training_mistakes_are_one_clear_message(capsys, argv, message):
