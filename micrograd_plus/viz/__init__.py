@@ -5,11 +5,14 @@
     backward_frames(root)          one SVG per backward step, nodes fixed in place
     save_frames(root, "b.html")    a self-contained stepper page (or a folder of SVGs)
     explain(root)                  the same steps in words
+    use_bundled_dot()              your own graphviz.Digraph (the lecture's draw_dot) renders
+                                   with micrograd_plus's dot: no system Graphviz needed
 """
 from .explain import explain
 from .frames import backward_frames, save_frames
 from .renderer import RendererNotFound, RenderError, find_dot
 from .view import GraphView, draw
+from .your_digraphs import use_bundled_dot
 
 __all__ = [
     "draw",
@@ -20,4 +23,5 @@ __all__ = [
     "RendererNotFound",
     "RenderError",
     "find_dot",
+    "use_bundled_dot",
 ]
