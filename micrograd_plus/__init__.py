@@ -1,5 +1,6 @@
 """micrograd_plus: a scalar reverse-mode autodiff engine for learning and testing backpropagation."""
-from .engine import Value, define_op, grad, no_grad, topological_order
+from .custom_ops import define_op
+from .engine import Value, grad, no_grad, topological_order
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 
 __all__ = [

@@ -10,7 +10,7 @@ Derivatives live in one table, `RULES`: for each operation, one function per ope
 the local derivative d(out)/d(operand) from the result and the operands. The rules are written
 with ordinary arithmetic, so the same rule runs on floats (in `backward`), on `Value`s (in
 `grad(..., create_graph=True)`, which makes the gradient itself a graph) and in the visualizer.
-`define_op` adds an operation and its rules to the table.
+`define_op` (custom_ops.py) adds an operation and its rules to the table.
 
 Numbers are finite throughout: a non-finite number is refused where it would enter a Value, an
 operation whose result overflows raises naming itself, and `backward` names the first node whose
@@ -19,27 +19,29 @@ gradient is not finite.
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Union
 
-from .numerics import as_float, describe, finite
+from . import grad_mode
+from .grad_mode import no_grad  # noqa: F401  (engine.no_grad, as before)
+from .numerics import (
+    as_float,
+    derivative_overflow,
+    describe,
+    describe_node,
+    divide,
+    finite,
+    gradient_not_finite,
+    power,
+    sign,
+    stable_sigmoid,
+)
 
 Number = Union[int, float]
 Operand = Union["Value", float]  # a child is a Value, or a plain-number constant
 
 _new_node = object.__new__  # makes a Value without running __init__'s input checks
-
-# Grad mode, per thread and per asyncio task: the depth of `no_grad()` blocks in this context.
-# Reading a ContextVar for every node would cost time on the fast path, so a plain count of the
-# blocks open anywhere comes first: while it is 0, which is nearly always, nothing else is read.
-_no_grad_depth: ContextVar[int] = ContextVar("micrograd_plus_no_grad_depth", default=0)
-_no_grad_blocks = 0
-_blocks_lock = threading.Lock()
-
 
 class _Listed:
     """The operands of a node that does not fit the two-slot layout (see `Value`), and the
@@ -74,7 +76,8 @@ class Value:
     # measured as the largest single cost of building a graph (benchmarks/run.py). A node that
     # does not fit (three or more operands, a constant first operand of + or *, a `_backward`
     # closure) has `_a = _LISTED` and its operands listed in `_b`. `__dict__` lets users attach
-    # attributes (`p.m = 0`); it stays empty, and costs one pointer, until they do.
+    # attributes (`p.m = 0`); no dict is made until they do, but the slot alone costs 32 bytes
+    # a node (136 -> 168 after backward, benchmarks/run.py), as CPython keeps two pointers for it.
     __slots__ = ("data", "grad", "_a", "_b", "_op", "label", "__weakref__", "__dict__")
 
     def __init__(
@@ -123,22 +126,22 @@ class Value:
     def __truediv__(self, other: Value | Number) -> Value:
         """f(a, b) = a / b, exactly as Python divides the floats"""
         other = _operand(other, "div")
-        return _node(_divide(self.data, _data(other)), self, other, "/")
+        return _node(divide(self.data, _data(other)), self, other, "/")
 
     def __rtruediv__(self, other: Number) -> Value:
         """f(a, b) = a / b, with a plain-number numerator: `1 / v`"""
         other = _operand(other, "div")
-        return _node(_divide(other, self.data), other, self, "/")
+        return _node(divide(other, self.data), other, self, "/")
 
     def __pow__(self, exponent: Value | Number) -> Value:
         """f(x, y) = x ** y"""
         exponent = _operand(exponent, "pow")
-        return _node(_power(self.data, _data(exponent)), self, exponent, "**")
+        return _node(power(self.data, _data(exponent)), self, exponent, "**")
 
     def __rpow__(self, base: Number) -> Value:
         """f(x, y) = x ** y, with a plain-number base: `2 ** v`"""
         base = _operand(base, "pow")
-        return _node(_power(base, self.data), base, self, "**")
+        return _node(power(base, self.data), base, self, "**")
 
     def exp(self) -> Value:
         """f(x) = e^x"""
@@ -161,7 +164,7 @@ class Value:
 
     def sigmoid(self) -> Value:
         """f(x) = 1 / (1 + e^-x)"""
-        return _node(_stable_sigmoid(self.data), self, None, "sigmoid")
+        return _node(stable_sigmoid(self.data), self, None, "sigmoid")
 
     def relu(self) -> Value:
         """f(x) = max(0, x)"""
@@ -241,7 +244,7 @@ class Value:
                     if type(b) is not float:
                         b.grad += rule_b(node.data, a_data, b_data) * upstream
             except OverflowError as error:  # from a rule's own arithmetic (x ** -2 at 1e-200)
-                raise _backward_overflow(node, error) from None
+                raise derivative_overflow(node, error) from None
 
     def _rule_step(self) -> None:
         """This node's own step of the chain rule, from RULES: add d(self)/d(child) * self.grad
@@ -345,7 +348,7 @@ RULES: dict[str, tuple[Callable[..., Operand], ...]] = {
     "tanh": (lambda out, x: 1.0 - out * out,),  # d tanh x/dx = 1 - tanh^2 x
     "sigmoid": (lambda out, x: out * (1.0 - out),),  # d s(x)/dx = s(x)(1 - s(x))
     "relu": (lambda out, x: 1.0 if _data(x) > 0 else 0.0,),  # relu'(0) = 0, as PyTorch
-    "abs": (lambda out, x: _sign(_data(x)),),  # abs'(0) = 0, as PyTorch
+    "abs": (lambda out, x: sign(_data(x)),),  # abs'(0) = 0, as PyTorch
 }
 BUILT_IN_OPS = frozenset(RULES)  # define_op may add to RULES, never replace these
 
@@ -397,7 +400,7 @@ def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> 
     if not create_graph:
         grads = _backpropagate(output, on_values=False)
         return [grads.get(value, 0.0) for value in inputs]
-    with _recording_forced():  # a graph was asked for, so record one even inside no_grad()
+    with grad_mode.recording():  # a graph was asked for, so record one even inside no_grad()
         grads = _backpropagate(output, on_values=True)
         return [_as_value(grads.get(value, 0.0)) for value in inputs]
 
@@ -420,7 +423,7 @@ def _backpropagate(root: Value, on_values: bool) -> dict[Value, Operand]:
             raise _not_finite_gradient(node, order, grads)
         if has_own_backward(node):
             raise RuntimeError(
-                f"{reader}: {_describe_node(node)} has its own _backward closure, which only "
+                f"{reader}: {describe_node(node)} has its own _backward closure, which only "
                 f"backward() can run. Add the op with define_op({node._op!r}, forward, *rules) "
                 "so that grad(), create_graph and the visualizer can use its rules."
             )
@@ -433,7 +436,7 @@ def _backpropagate(root: Value, on_values: bool) -> dict[Value, Operand]:
             try:
                 contribution = rule(out, *operands) * upstream
             except OverflowError as error:
-                raise _backward_overflow(node, error, reader) from None
+                raise derivative_overflow(node, error, reader) from None
             except TypeError as error:
                 if not on_values:
                     raise
@@ -450,102 +453,14 @@ def _backpropagate(root: Value, on_values: bool) -> dict[Value, Operand]:
     return grads
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block, operations compute values but record no graph (for evaluation).
-
-    Per thread and per asyncio task, as in PyTorch: a block in one thread leaves graphs built
-    in other threads whole. (A task started inside the block inherits it, as context does.)
-    """
-    global _no_grad_blocks
-    with _blocks_lock:
-        _no_grad_blocks += 1
-    _no_grad_depth.set(_no_grad_depth.get() + 1)
-    try:
-        yield
-    finally:
-        # Counted, not restored: two blocks that end in the other order than they began (two
-        # generators, say) still leave recording on once both have ended.
-        _no_grad_depth.set(_no_grad_depth.get() - 1)
-        with _blocks_lock:
-            _no_grad_blocks -= 1
-
-
-@contextmanager
-def _recording_forced() -> Iterator[None]:
-    token = _no_grad_depth.set(0)
-    try:
-        yield
-    finally:
-        _no_grad_depth.reset(token)
-
-
-def _recording() -> bool:
-    return _no_grad_blocks == 0 or _no_grad_depth.get() == 0
-
-
-# ---- user-defined operations ---------------------------------------------------------------------
-
-
-def define_op(
-    name: str, forward: Callable[..., float], *rules: Callable[..., Operand]
-) -> Callable[..., Value]:
-    """Add an operation: `forward(*floats) -> float` computes it, and `rules[i](out, *operands)`
-    gives d(out)/d(operand i), one rule per operand. Returns the op, a function of Values and
-    numbers. Its rules join RULES, so backward(), grad(), gradcheck and the visualizer serve it;
-    rules written with arithmetic that works on Values also give grad(create_graph=True).
-
-        cube = define_op("cube", lambda x: x**3, lambda out, x: 3 * x * x)  # f' = 3x²
-        cube(Value(2.0))  # Value(data=8.0, grad=0.0)
-
-    See demos/08_your_own_op.py for softplus, defined this way and micrograd's way.
-    """
-    if not isinstance(name, str) or not name or name.strip() != name:
-        raise ValueError(f"define_op: name must be a non-empty string without surrounding spaces, got {name!r}")
-    if name in BUILT_IN_OPS:
-        raise ValueError(f"define_op: {name!r} is a built-in operation; choose another name")
-    if not callable(forward):
-        raise TypeError(f"define_op {name!r}: forward must be a function, got {forward!r}")
-    if not rules:
-        raise TypeError(f"define_op {name!r}: give one derivative rule per operand (none given)")
-    for position, rule in enumerate(rules):
-        if not callable(rule):
-            raise TypeError(f"define_op {name!r}: rule {position} must be a function, got {rule!r}")
-    arity = len(rules)
-
-    def op(*operands: Value | Number) -> Value:
-        if len(operands) != arity:
-            raise TypeError(f"{name}: takes {arity} operand(s), one per rule; got {len(operands)}")
-        operands = tuple(_operand(x, name) for x in operands)
-        numbers = [_data(x) for x in operands]
-        try:
-            result = forward(*numbers)
-        except (ArithmeticError, ValueError) as error:
-            if type(error) not in _RENAMEABLE:
-                raise
-            raise type(error)(f"{name}{tuple(numbers)}: {error}") from error  # which op, where
-        data = finite(as_float(result, f"{name}: the forward's result"), name, *numbers)
-        return _node_of(data, operands, name)
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = forward.__doc__
-    RULES[name] = tuple(rules)
-    return op
-
-
 # ---- helpers ------------------------------------------------------------------------------------
-
-# Errors raised in a define_op forward that are re-raised with the op's name and operands
-# (`math domain error` alone does not say where); other types pass through untouched.
-_RENAMEABLE = (ValueError, ArithmeticError, OverflowError, ZeroDivisionError, FloatingPointError)
-
 
 def _node(data: float, a: Operand, b: Operand | None, op: str) -> Value:
     """A new result node. Its data is already a float, so __init__'s checks are skipped."""
     node = _new_node(Value)
     node.data = data
     node.grad = 0.0
-    if _no_grad_blocks == 0 or _no_grad_depth.get() == 0:  # mostly, the first test decides
+    if grad_mode.open_blocks == 0 or grad_mode.depth.get() == 0:  # mostly, the first test decides
         node._a = a
         node._b = b
         node._op = op
@@ -590,7 +505,7 @@ def _link_operands(node: Value, children: object, prev: object) -> None:
     operands = _operands_of(children)
     if not operands:
         return
-    if _recording():
+    if grad_mode.is_recording():
         _place_operands(node, operands)
     else:
         node._op = ""
@@ -630,58 +545,33 @@ def _rules_of(node: Value, reader: str) -> tuple[Callable[..., Operand], ...]:
     rules = RULES.get(node._op)
     if rules is None:
         raise RuntimeError(
-            f"{reader}: {_describe_node(node)} has no derivative rule and no _backward "
+            f"{reader}: {describe_node(node)} has no derivative rule and no _backward "
             f"closure. Add one: define_op({node._op!r}, forward, *rules), or assign "
             "node._backward as micrograd's ops do."
         )
     if len(rules) != len(node._children):
         raise RuntimeError(
-            f"{reader}: {_describe_node(node)} has {len(node._children)} operands, but "
+            f"{reader}: {describe_node(node)} has {len(node._children)} operands, but "
             f"RULES[{node._op!r}] has {len(rules)} rule(s), one per operand"
         )
     return rules
 
 
-def _describe_node(node: Value) -> str:
-    label = f" {node.label!r}" if node.label else ""
-    return f"the node{label} made by {node._op!r} (data {node.data!r})"
-
-
-def _backward_overflow(node: Value, error: OverflowError, reader: str = "backward") -> OverflowError:
-    operands = ", ".join(repr(_data(child)) for child in node._children)
-    return OverflowError(
-        f"{reader}: the derivative of {node._op!r} at ({operands}) exceeds the float range"
-        f" ({error.args[-1]})"
-    )
-
-
 def _not_finite_gradient(
     node: Value, order: list[Value], grads: dict[Value, Operand] | None = None
 ) -> ArithmeticError:
-    """The error for the first node (from the root down) whose gradient is inf or nan, naming
-    the operation that passed it down: its local derivative, or its product with the upstream."""
-    gradient = node.grad if grads is None else grads[node]
-    what = "is infinite: it exceeds the float range" if math.isinf(gradient) else "is nan"
-    culprit = ""
-    for parent in order[order.index(node) + 1 :]:
+    """The error for the first node (from the root down) whose gradient is inf or nan, with
+    each use of it by a parent: the parent's local derivative and upstream gradient."""
+    grad_of = (lambda n: n.grad) if grads is None else grads.__getitem__
+    uses = []
+    for parent in order[order.index(node) + 1 :]:  # its parents come after it
         if node not in parent._children or has_own_backward(parent):
             continue
         operands = [_data(child) for child in parent._children]
-        upstream = parent.grad if grads is None else grads[parent]
         for child, rule in zip(parent._children, RULES.get(parent._op, ())):
             if child is node:
-                local = rule(parent.data, *operands)
-                if not math.isfinite(local * upstream):
-                    culprit = (
-                        f" It comes from {parent._op!r} at ({', '.join(map(repr, operands))}): "
-                        f"local derivative {local!r} times upstream gradient {upstream!r}."
-                    )
-                    break
-        if culprit:
-            break
-    label = f" {node.label!r}" if node.label else ""
-    message = f"backward: the gradient of the node{label} with data {node.data!r} {what}.{culprit}"
-    return OverflowError(message) if math.isinf(gradient) else ValueError(message)
+                uses.append((parent, rule(parent.data, *operands), grad_of(parent)))
+    return gradient_not_finite(node, grad_of(node), uses)
 
 
 def _as_value(x: Operand) -> Value:
@@ -692,41 +582,8 @@ def _data(x: Operand) -> float:
     return x if type(x) is float else x.data  # a constant is always a float (see _operand)
 
 
-def _divide(x: float, y: float) -> float:
-    """x / y as Python computes it, with clear errors for a zero or an overflowing quotient."""
-    if y == 0:
-        raise ZeroDivisionError(f"div: division by zero ({x!r} / {y!r})")
-    return finite(x / y, "div", x, y, symbol="/")
-
-
-def _power(x: float, y: float) -> float:
-    """x ** y with clear errors where Python would return a complex number or fail tersely."""
-    if x < 0 and not y.is_integer():
-        raise ValueError(
-            f"pow: negative base {x!r} with non-integer exponent {y!r} has no real value"
-        )
-    if x == 0 and y < 0:
-        raise ZeroDivisionError(f"pow: 0.0 cannot be raised to a negative power ({y!r})")
-    try:
-        return x**y
-    except OverflowError:
-        raise OverflowError(f"pow: {x!r} ** {y!r} exceeds the float range") from None
-
-
-def _stable_sigmoid(x: float) -> float:
-    # Two branches so that exp never sees a large positive argument.
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
 def _log(x: Operand) -> Operand:
     return x.log() if isinstance(x, Value) else math.log(x)
-
-
-def _sign(x: float) -> float:
-    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
 
 
 def has_own_backward(node: Value) -> bool:

@@ -1,0 +1,64 @@
+"""Your own operations, the rule-table way: `define_op(name, forward, *rules)`.
+
+An op is a forward function on floats and one derivative rule per operand, `(out, *operands)
+-> d(out)/d(operand)`, as the built-in ops in `engine.RULES`. The rules join that table, so
+every reader of it serves the new op: `backward()`, `grad()` (with `create_graph=True` when the
+rules use arithmetic that works on Values), `gradcheck` and the visualizer's edge labels.
+(micrograd's way, a `_backward` closure on each node, works in `backward()` only.)
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .engine import BUILT_IN_OPS, RULES, Number, Operand, Value, _data, _node_of, _operand
+from .numerics import as_float, finite
+
+# Errors raised in a define_op forward that are re-raised with the op's name and operands
+# (`math domain error` alone does not say where); other types pass through untouched.
+_RENAMEABLE = (ValueError, ArithmeticError, OverflowError, ZeroDivisionError, FloatingPointError)
+
+
+def define_op(
+    name: str, forward: Callable[..., float], *rules: Callable[..., Operand]
+) -> Callable[..., Value]:
+    """Add an operation: `forward(*floats) -> float` computes it, and `rules[i](out, *operands)`
+    gives d(out)/d(operand i), one rule per operand. Returns the op, a function of Values and
+    numbers. Its rules join RULES, so backward(), grad(), gradcheck and the visualizer serve it;
+    rules written with arithmetic that works on Values also give grad(create_graph=True).
+
+        cube = define_op("cube", lambda x: x**3, lambda out, x: 3 * x * x)  # f' = 3x²
+        cube(Value(2.0))  # Value(data=8.0, grad=0.0)
+
+    See demos/08_your_own_op.py for softplus, defined this way and micrograd's way.
+    """
+    if not isinstance(name, str) or not name or name.strip() != name:
+        raise ValueError(f"define_op: name must be a non-empty string without surrounding spaces, got {name!r}")
+    if name in BUILT_IN_OPS:
+        raise ValueError(f"define_op: {name!r} is a built-in operation; choose another name")
+    if not callable(forward):
+        raise TypeError(f"define_op {name!r}: forward must be a function, got {forward!r}")
+    if not rules:
+        raise TypeError(f"define_op {name!r}: give one derivative rule per operand (none given)")
+    for position, rule in enumerate(rules):
+        if not callable(rule):
+            raise TypeError(f"define_op {name!r}: rule {position} must be a function, got {rule!r}")
+    arity = len(rules)
+
+    def op(*operands: Value | Number) -> Value:
+        if len(operands) != arity:
+            raise TypeError(f"{name}: takes {arity} operand(s), one per rule; got {len(operands)}")
+        operands = tuple(_operand(x, name) for x in operands)
+        numbers = [_data(x) for x in operands]
+        try:
+            result = forward(*numbers)
+        except (ArithmeticError, ValueError) as error:
+            if type(error) not in _RENAMEABLE:
+                raise
+            raise type(error)(f"{name}{tuple(numbers)}: {error}") from error  # which op, where
+        data = finite(as_float(result, f"{name}: the forward's result"), name, *numbers)
+        return _node_of(data, operands, name)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = forward.__doc__
+    RULES[name] = tuple(rules)
+    return op
