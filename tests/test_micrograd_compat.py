@@ -329,3 +329,71 @@ def test_micrograds_demo_prints_the_same_losses_with_only_the_import_changed():
         their_loss, their_accuracy = reference.split(" loss ")[1].split(", ")
         assert float(loss) == pytest.approx(float(their_loss), rel=1e-13) and accuracy == their_accuracy
     assert len(set(ours)) == 6  # the loss moves: six different lines
+
+
+def test_lecture_tanh_written_with_exp_and_division_gives_the_same_gradients():
+    # the lecture's second half: o = (e - 1) / (e + 1) with e = exp(2n), instead of n.tanh()
+    v = lecture_neuron()
+    e = (2 * v["n"]).exp()
+    o = (e - 1) / (e + 1)
+    o.backward()
+    assert o.data == pytest.approx(v["o"].data, rel=1e-15)
+    for name in ("x1", "w1", "x2", "w2", "b"):
+        assert v[name].grad == pytest.approx(LECTURE_GRADS[name], abs=1e-12), name
+
+
+def test_a_students_own_mlp_classes_train_on_our_value():
+    # The lecture's second half defines Neuron, Layer and MLP itself (tanh neurons, weights and
+    # bias drawn from the global random) and trains on four points with a squared-error loss.
+    class Neuron:
+        def __init__(self, nin):
+            self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+            self.b = Value(random.uniform(-1, 1))
+
+        def __call__(self, x):
+            return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()
+
+        def parameters(self):
+            return self.w + [self.b]
+
+    class Layer:
+        def __init__(self, nin, nout):
+            self.neurons = [Neuron(nin) for _ in range(nout)]
+
+        def __call__(self, x):
+            outs = [n(x) for n in self.neurons]
+            return outs[0] if len(outs) == 1 else outs
+
+        def parameters(self):
+            return [p for n in self.neurons for p in n.parameters()]
+
+    class StudentMLP:
+        def __init__(self, nin, nouts):
+            sizes = [nin] + nouts
+            self.layers = [Layer(sizes[i], sizes[i + 1]) for i in range(len(nouts))]
+
+        def __call__(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+        def parameters(self):
+            return [p for layer in self.layers for p in layer.parameters()]
+
+    random.seed(42)
+    n = StudentMLP(3, [4, 4, 1])
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    losses = []
+    for _ in range(50):
+        ypred = [n(x) for x in xs]
+        loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
+        for p in n.parameters():
+            p.grad = 0.0
+        loss.backward()
+        for p in n.parameters():
+            p.data += -0.1 * p.grad
+        losses.append(loss.data)
+    assert len(n.parameters()) == 41
+    assert losses[-1] < 0.05 < losses[0]
+    assert all(later <= earlier + 1e-12 for earlier, later in zip(losses[5:], losses[6:]))
