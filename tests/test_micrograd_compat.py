@@ -397,3 +397,20 @@ def test_a_students_own_mlp_classes_train_on_our_value():
     assert len(n.parameters()) == 41
     assert losses[-1] < 0.05 < losses[0]
     assert all(later <= earlier + 1e-12 for earlier, later in zip(losses[5:], losses[6:]))
+
+
+def test_trace_graph_notebooks_neuron_matches_micrograds_numbers():
+    # micrograd's trace_graph notebook: random.seed(1337), a 2-input neuron, backward, draw
+    micrograd_engine = pytest.importorskip("micrograd.engine")
+    micrograd_nn = pytest.importorskip("micrograd.nn")
+    from micrograd_plus.nn import Neuron
+
+    def run(Value, Neuron):
+        random.seed(1337)
+        n = Neuron(2)
+        x = [Value(1.0), Value(-2.0)]
+        y = n(x)
+        y.backward()
+        return [y.data] + [p.data for p in n.parameters()] + [v.grad for v in x + n.parameters()]
+
+    assert run(Value, Neuron) == run(micrograd_engine.Value, micrograd_nn.Neuron)
