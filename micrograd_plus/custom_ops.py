@@ -8,6 +8,7 @@ rules use arithmetic that works on Values), `gradcheck` and the visualizer's edg
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 from .engine import BUILT_IN_OPS, RULES, Number, Operand, Value, _data, _node_of, _operand
@@ -32,7 +33,7 @@ def define_op(
     See demos/08_your_own_op.py for softplus, defined this way and micrograd's way.
     """
     if not isinstance(name, str) or not name or name.strip() != name:
-        raise ValueError(f"define_op: name must be a non-empty string without surrounding spaces, got {name!r}")
+        raise ValueError(f"define_op: name must be a non-empty string, unpadded; got {name!r}")
     if name in BUILT_IN_OPS:
         raise ValueError(f"define_op: {name!r} is a built-in operation; choose another name")
     if not callable(forward):
@@ -43,6 +44,7 @@ def define_op(
         if not callable(rule):
             raise TypeError(f"define_op {name!r}: rule {position} must be a function, got {rule!r}")
     arity = len(rules)
+    _check_arity(name, forward, arity)
 
     def op(*operands: Value | Number) -> Value:
         if len(operands) != arity:
@@ -54,7 +56,8 @@ def define_op(
         except (ArithmeticError, ValueError) as error:
             if type(error) not in _RENAMEABLE:
                 raise
-            raise type(error)(f"{name}{tuple(numbers)}: {error}") from error  # which op, where
+            at = ", ".join(map(repr, numbers))
+            raise type(error)(f"{name}({at}): {error}") from error  # which op, and where
         data = finite(as_float(result, f"{name}: the forward's result"), name, *numbers)
         return _node_of(data, operands, name)
 
@@ -62,3 +65,16 @@ def define_op(
     op.__doc__ = forward.__doc__
     RULES[name] = tuple(rules)
     return op
+
+
+def _check_arity(name: str, forward: Callable[..., float], arity: int) -> None:
+    """A forward that cannot take one operand per rule is a mistake: say so now, not at a call."""
+    try:
+        inspect.signature(forward).bind(*[0.0] * arity)
+    except ValueError:  # no signature to read (some built-in functions): the call will tell
+        return
+    except TypeError:
+        raise TypeError(
+            f"define_op {name!r}: forward must take {arity} operand(s), one per rule; its "
+            f"signature is {inspect.signature(forward)}"
+        ) from None

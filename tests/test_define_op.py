@@ -115,6 +115,8 @@ def test_define_op_refuses_bad_definitions_and_calls_clearly():
         define_op("f", lambda x: x)
     with pytest.raises(TypeError, match="rule 0 must be a function"):
         define_op("f", lambda x: x, 1.0)
+    with pytest.raises(TypeError, match=r"forward must take 2 operand\(s\), one per rule; its signature is \(x\)"):
+        define_op("f", lambda x: x, lambda out, x, y: 1.0, lambda out, x, y: 1.0)
     twice = define_op("twice", lambda x: 2 * x, lambda out, x: 2.0)
     with pytest.raises(TypeError, match=r"twice: takes 1 operand\(s\), one per rule; got 2"):
         twice(Value(1.0), Value(2.0))
@@ -124,7 +126,7 @@ def test_define_op_refuses_bad_definitions_and_calls_clearly():
 
 def test_errors_in_a_defined_forward_name_the_op_and_its_operands():
     mylog = define_op("mylog", math.log, lambda out, x: 1 / x)
-    with pytest.raises(ValueError, match=r"mylog\(-1.0,\): (math domain error|expected a positive input)"):
+    with pytest.raises(ValueError, match=r"mylog\(-1.0\): (math domain error|expected a positive input)"):
         mylog(Value(-1.0))
     blowup = define_op("blowup", lambda x: 1e308 * x, lambda out, x: 1e308)
     with pytest.raises(OverflowError, match=r"blowup: blowup\(10.0\) exceeds the float range"):
