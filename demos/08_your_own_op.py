@@ -29,12 +29,12 @@ def sigmoid(x: float | Value) -> float | Value:
     """sigmoid(x), for a float (in backward) or a Value (under create_graph=True)."""
     if isinstance(x, Value):
         return x.sigmoid()
-    if x >= 0:  # two branches, so that exp never overflows (and e^x / (1 + e^x) keeps tiny values exact)
+    if x >= 0:  # two branches: exp never overflows, and e^x / (1 + e^x) keeps tiny values exact
         return 1.0 / (1.0 + math.exp(-x))
     return math.exp(x) / (1.0 + math.exp(x))
 
 
-# ---- 1. micrograd's way: a node and a closure ----------------------------------------------------
+# ---- 1. micrograd's way: a node and a closure ----------------------------------------------
 
 
 def softplus_micrograd(x: Value) -> Value:
@@ -47,7 +47,7 @@ def softplus_micrograd(x: Value) -> Value:
     return out
 
 
-# ---- 2. the rule-table way: define_op ----------------------------------------------------------------
+# ---- 2. the rule-table way: define_op -------------------------------------------------------
 
 softplus = define_op(
     "softplus",

@@ -110,7 +110,7 @@ class Value:
         if type(other) is not Value and type(other) is not float:  # a call only for the rare cases
             other = _operand(other, "add")
         data = self.data + (other if type(other) is float else other.data)
-        if data - data:  # inf - inf is nan, which is true: the sum overflowed (or an operand was inf)
+        if data - data:  # x - x is 0.0 for a finite x, nan (which is true) for inf: an overflow
             finite(data, "add", self.data, _data(other), symbol="+")
         return _node(data, self, other, "+")
 

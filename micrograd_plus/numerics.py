@@ -96,7 +96,7 @@ def sign(x: float) -> float:
     return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
 
 
-# ---- what went wrong in a backward pass, in words -------------------------------------------------
+# ---- what went wrong in a backward pass, in words ---------------------------------------------
 # These read a node only through the graph protocol: `data`, `label`, `_op`, `_children`.
 
 
