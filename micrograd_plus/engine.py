@@ -76,9 +76,12 @@ class Value:
     # measured as the largest single cost of building a graph (benchmarks/run.py). A node that
     # does not fit (three or more operands, a constant first operand of + or *, a `_backward`
     # closure) has `_a = _LISTED` and its operands listed in `_b`. `__dict__` lets users attach
-    # attributes (`p.m = 0`); no dict is made until they do, but the slot alone costs 32 bytes
-    # a node (136 -> 168 after backward, benchmarks/run.py), as CPython keeps two pointers for it.
-    __slots__ = ("data", "grad", "_a", "_b", "_op", "label", "__weakref__", "__dict__")
+    # attributes (`p.m = 0`), at a cost measured by benchmarks/run.py: CPython 3.11 gives each
+    # node a small array for them, 32 bytes and about 10% of the time to build a chain. The
+    # label lives there too, as users' attributes do: a node without one stores nothing (the
+    # class says ""), which wins back 8 of those bytes and half of that time.
+    __slots__ = ("data", "grad", "_a", "_b", "_op", "__weakref__", "__dict__")
+    label = ""
 
     def __init__(
         self,
@@ -97,7 +100,8 @@ class Value:
             raise TypeError(f"Value: _op must be a string naming the operation, got {_op!r}")
         self.data = data
         self.grad = 0.0
-        self.label = label
+        if label:
+            self.label = label
         self._op = _op
         self._a = self._b = None
         if _children or type(_children) is not tuple or _prev is not None:
@@ -467,7 +471,6 @@ def _node(data: float, a: Operand, b: Operand | None, op: str) -> Value:
     else:
         node._a = node._b = None
         node._op = ""
-    node.label = ""
     return node
 
 
