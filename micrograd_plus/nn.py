@@ -51,7 +51,9 @@ from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
 from .train import accuracy, evaluate, fit, predict
 from .checks import non_negative, positive_int
 
-Seed = int | random.Random | None  # an int seeds a new generator; None: the global `random`
+# An int seeds a private generator; a generator (or the `random` module, which a layer passes on
+# to its neurons) is drawn from; None means the global `random`, as in micrograd.
+Seed = int | random.Random | ModuleType | None
 StateDict = dict[str, float | list[float]]
 
 # How each activation is spelled in a neuron's repr, micrograd style ("ReLUNeuron(2)").
