@@ -43,6 +43,7 @@ Operand = Union["Value", float]  # a child is a Value, or a plain-number constan
 
 _new_node = object.__new__  # makes a Value without running __init__'s input checks
 
+
 class _Listed:
     """The operands of a node that does not fit the two-slot layout (see `Value`), and the
     node's own `_backward` closure, if the user gave it one."""
