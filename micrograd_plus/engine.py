@@ -427,10 +427,14 @@ def _backpropagate(root: Value, on_values: bool) -> dict[Value, Operand]:
         if not on_values and upstream - upstream:
             raise _not_finite_gradient(node, order, grads)
         if has_own_backward(node):
+            instead = (
+                f"use the built-in operation {node._op!r}, whose rule they know"
+                if node._op in BUILT_IN_OPS
+                else f"add the op with define_op({node._op!r}, forward, *rules)"
+            )
             raise RuntimeError(
                 f"{reader}: {describe_node(node)} has its own _backward closure, which only "
-                f"backward() can run. Add the op with define_op({node._op!r}, forward, *rules) "
-                "so that grad(), create_graph and the visualizer can use its rules."
+                f"backward() can run. For grad(), create_graph and the visualizer, {instead}."
             )
         rules = _rules_of(node, reader)
         out = node if on_values else node.data

@@ -414,3 +414,16 @@ def test_trace_graph_notebooks_neuron_matches_micrograds_numbers():
         return [y.data] + [p.data for p in n.parameters()] + [v.grad for v in x + n.parameters()]
 
     assert run(Value, Neuron) == run(micrograd_engine.Value, micrograd_nn.Neuron)
+
+
+def test_a_drawing_of_a_closure_node_says_its_derivative_cannot_be_read():
+    from micrograd_plus import draw
+
+    x = Value(0.5, label="x")
+    out = Value(math.tanh(x.data), (x,), "tanh", label="o")
+    out._backward = lambda: setattr(x, "grad", x.grad + (1 - out.data**2) * out.grad)
+    out.backward()
+    assert x.grad == pytest.approx(1 - math.tanh(0.5) ** 2)
+    assert "∂o/∂x = ? (a closure) = nan" in draw(out).source
+    with pytest.raises(RuntimeError, match="use the built-in operation 'tanh', whose rule they know"):
+        grad(out, [x])

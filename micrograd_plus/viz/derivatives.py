@@ -4,7 +4,7 @@ symbols so a reader can check it by hand (`∂z/∂w00 = x0 = +2.0000`).
 The numbers always come from `engine.RULES`, the same functions backward runs; `FORMULAS` only
 says in words what each rule of a built-in op computes. An op added with `define_op` is written
 as its name with a prime (`softplus′(x)`); a node with its own `_backward` closure (micrograd's
-way) has no rule to evaluate, so its edges show only `?`.
+way) has no rule to evaluate, so its edges say so, with nan for the number.
 """
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ def local_derivative(parent: Value, position: int) -> float:
 
 def formula(parent: Value, position: int, name: Name) -> str:
     """The local derivative in symbols, e.g. `x0` for d(x0*w00)/d(w00), `1 - t²` for tanh."""
-    if has_own_backward(parent) or parent._op not in RULES:
-        return "?"
+    if has_own_backward(parent):
+        return "? (a closure)"  # micrograd's way: what the closure computes cannot be read
+    if parent._op not in RULES:
+        return "? (no rule)"
     out = name(parent)
     operands = [name(child) for child in parent._children]
     templates = FORMULAS.get(parent._op)
