@@ -49,7 +49,7 @@ def define_op(
     def op(*operands: Value | Number) -> Value:
         if len(operands) != arity:
             raise TypeError(f"{name}: takes {arity} operand(s), one per rule; got {len(operands)}")
-        operands = tuple(_operand(x, name) for x in operands)
+        operands = tuple([_operand(x, name) for x in operands])
         numbers = [_data(x) for x in operands]
         try:
             result = forward(*numbers)
@@ -58,8 +58,11 @@ def define_op(
                 raise
             at = ", ".join(map(repr, numbers))
             raise type(error)(f"{name}({at}): {error}") from error  # which op, and where
-        data = finite(as_float(result, f"{name}: the forward's result"), name, *numbers)
-        return _node_of(data, operands, name)
+        if type(result) is not float:
+            result = as_float(result, f"{name}: the forward's result")
+        if result - result:  # inf or nan
+            finite(result, name, *numbers)
+        return _node_of(result, operands, name)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = forward.__doc__
