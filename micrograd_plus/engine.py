@@ -207,7 +207,8 @@ class Value:
 
         Non-leaf grads are recomputed from zero; leaf grads accumulate across calls. A node
         with its own `_backward` closure runs it; every other node applies its rules. The
-        first node whose gradient is not finite stops the pass with an error naming it.
+        first node whose gradient is not finite stops the pass with an error naming it (the
+        grads above it are filled in by then: zero the leaves' before trying again).
         """
         order = topological_order(self)
         for node in order:
