@@ -9,6 +9,7 @@ Run: python demos/03_micrograd_moons.py
 """
 
 import pathlib
+import random
 
 from micrograd_plus.data import make_moons
 from micrograd_plus.engine import Value
@@ -18,6 +19,7 @@ from micrograd_plus.nn import MLP
 def main(out: pathlib.Path = pathlib.Path("out/03_micrograd_moons"), quick: bool = False) -> None:
     steps = 30 if quick else 100
     out.mkdir(parents=True, exist_ok=True)
+    random.seed(1337)  # micrograd's seed: MLP below draws micrograd's own initial weights
 
     X, y = make_moons(n_samples=100, noise=0.1)
     y = [yi * 2 - 1 for yi in y]  # make y be -1 or 1

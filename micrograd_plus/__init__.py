@@ -1,10 +1,12 @@
 """micrograd_plus: a scalar reverse-mode autodiff engine for learning and testing backpropagation."""
+from .custom_ops import define_op
 from .engine import Value, grad, no_grad, topological_order
 from .forward import jvp
 from .gradcheck import GradcheckError, GradcheckReport, check_derivative, check_vjp, gradcheck, gradgradcheck
 
 __all__ = [
     "Value",
+    "define_op",
     "grad",
     "jvp",
     "no_grad",

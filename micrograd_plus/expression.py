@@ -204,10 +204,9 @@ def _check_number(node: ast.Constant, text: str) -> None:
 
 LONGEST_LABEL = 24  # a longer sub-expression's label is its text cut short with "…"
 
-# `a - b` is built as a + (b * -1) and `a / b` as a * b ** -1: the hidden step is named thus.
+# `a - b` is built as a + (b * -1): the hidden step is named -b. (Division is an op of its own.)
 _HIDDEN_STEPS: dict[type[ast.operator], Callable[[ast.expr], ast.expr]] = {
     ast.Sub: lambda b: ast.UnaryOp(ast.USub(), b),
-    ast.Div: lambda b: ast.BinOp(b, ast.Pow(), ast.Constant(-1)),
 }
 
 

@@ -6,9 +6,10 @@ an MLP is a chain of layers. This is karpathy/micrograd's nn, and micrograd code
 [-1, 1], biases 0, and a layer with one output returns a Value rather than a list.
 
 What is added: a choice of activation, the four NNFS regularization strengths per layer,
-JSON state dicts, and a local seeded random generator per model (micrograd draws from the global
-`random`). The default seed is 0, so a model is the same on every run unless you ask otherwise;
-`MLP(nin, nouts, seed=s)` draws exactly the weights micrograd draws after `random.seed(s)`.
+JSON state dicts, and a private seeded generator on request. Without `seed=` a model draws from
+the global `random`, as micrograd does (and PyTorch's global seed), so `random.seed(1337);
+MLP(2, [16, 16, 1])` gives micrograd's weights; `MLP(nin, nouts, seed=s)` draws the same weights
+from its own `random.Random(s)` and leaves the global generator alone.
 
 This module is also the front door: the activations, losses, optimizers and training loop are
 importable from here (`from micrograd_plus.nn import MLP, cross_entropy, Adam, fit`).
@@ -22,6 +23,7 @@ import os
 import random
 from collections.abc import Sequence
 from numbers import Real
+from types import ModuleType
 
 from .activations import (
     ACTIVATIONS,
@@ -50,7 +52,9 @@ from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop
 from .train import TrainingDiverged, accuracy, cross_validate, evaluate, fit, predict
 from .checks import non_negative, positive_int
 
-Seed = int | random.Random  # an int seeds a new generator; a generator is drawn from
+# An int seeds a private generator; a generator (or the `random` module, which a layer passes on
+# to its neurons) is drawn from; None means the global `random`, as in micrograd.
+Seed = int | random.Random | ModuleType | None
 StateDict = dict[str, float | list[float]]
 
 # How each activation is spelled in a neuron's repr, micrograd style ("ReLUNeuron(2)").
@@ -155,14 +159,14 @@ class Neuron(Module):
         nonlin: bool | None = None,
         *,
         activation: str | None = None,
-        seed: Seed = 0,
+        seed: Seed = None,
         name: str = "",
     ) -> None:
         positive_int(nin, "Neuron", "nin")
         rng = _generator(seed)
         prefix = f"{name}." if name else ""
-        self.w = [Value(rng.uniform(-1, 1), f"{prefix}w{i}") for i in range(nin)]
-        self.b = Value(0.0, f"{prefix}b")
+        self.w = [Value(rng.uniform(-1, 1), label=f"{prefix}w{i}") for i in range(nin)]
+        self.b = Value(0.0, label=f"{prefix}b")
         self.activation = _activation_name(nonlin, activation)
         self.name = name
 
@@ -208,7 +212,7 @@ class Layer(Module):
         weight_l2: float = 0.0,
         bias_l1: float = 0.0,
         bias_l2: float = 0.0,
-        seed: Seed = 0,
+        seed: Seed = None,
         name: str = "",
     ) -> None:
         positive_int(nin, "Layer", "nin")
@@ -275,7 +279,7 @@ class MLP(Module):
         weight_l2: float = 0.0,
         bias_l1: float = 0.0,
         bias_l2: float = 0.0,
-        seed: Seed = 0,
+        seed: Seed = None,
     ) -> None:
         positive_int(nin, "MLP", "nin")
         if isinstance(nouts, (str, int)) or not isinstance(nouts, Sequence) or not nouts:
@@ -355,12 +359,16 @@ def _activation_name(nonlin: bool | None, activation: str | None) -> str:
     return activation
 
 
-def _generator(seed: Seed) -> random.Random:
+def _generator(seed: Seed) -> random.Random | ModuleType:
+    """Where the weights come from: the `random` module itself (its global generator, seeded by
+    `random.seed`, as micrograd), or a private `random.Random`."""
+    if seed is None or seed is random:
+        return random
     if isinstance(seed, random.Random):
         return seed
     if isinstance(seed, int) and not isinstance(seed, bool):
         return random.Random(seed)
-    raise TypeError(f"seed must be an int or a random.Random, got {seed!r}")
+    raise TypeError(f"seed must be an int, a random.Random or None, got {seed!r}")
 
 
 def _check_inputs(x: Sequence[Scalar], expected: int, where: str) -> None:

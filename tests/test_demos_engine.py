@@ -37,3 +37,24 @@ def test_newton_demo_converges_to_the_rosenbrock_minimum(tmp_path):
     first_f = float(lines[1].split()[3])
     assert first_f == 24.2  # f(-1.2, 1) = 2.2^2 + 100 * 0.44^2, worked by hand
     assert len(lines) == 1 + 4 + 2
+
+
+def test_your_own_op_demo_adds_softplus_both_ways_and_checks_them(tmp_path):
+    import micrograd_plus.engine as engine
+
+    saved = dict(engine.RULES)
+    try:
+        run_demo("08_your_own_op.py", tmp_path)
+    finally:  # the demo's define_op calls stay out of the other tests' rule table
+        engine.RULES.clear()
+        engine.RULES.update(saved)
+    text = (tmp_path / "report.txt").read_text(encoding="utf-8")
+    assert "x =   +0.5: softplus = 0.974077, backward gives 0.622459 (sigmoid: 0.622459)" in text
+    assert "x =   +0.5: softplus' = 0.622459, softplus'' = 0.235004 (s(1 - s): 0.235004)" in text
+    assert text.count("   gradcheck passed at x = -2, 0.5") == 2  # both ways
+    assert "gradgradcheck passed at x = -2, 0.5" in text
+    assert "second derivative refused: grad(create_graph=True): the node made by 'softplus'" in text
+    assert "a wrong rule (d/dx = softplus itself): gradcheck failed" in text
+    assert "∂y/∂x = softplus′(x) = 0.6225" in text
+    if "wrote" in text:
+        assert (tmp_path / "softplus.svg").read_text(encoding="utf-8").startswith("<?xml")

@@ -20,7 +20,7 @@ def weights(model: Module) -> list[float]:
 
 
 def test_neuron_has_uniform_weights_zero_bias_and_micrograd_repr():
-    neuron = Neuron(3)
+    neuron = Neuron(3, seed=0)
     assert len(neuron.w) == 3 and all(-1 <= w.data <= 1 for w in neuron.w)
     assert neuron.b.data == 0.0
     assert neuron.parameters() == neuron.w + [neuron.b]
@@ -30,20 +30,20 @@ def test_neuron_has_uniform_weights_zero_bias_and_micrograd_repr():
 
 
 def test_neuron_computes_relu_of_bias_plus_weighted_sum():
-    neuron = Neuron(2)
+    neuron = Neuron(2, seed=0)
     neuron.w[0].data, neuron.w[1].data, neuron.b.data = 0.5, -2.0, 0.25
     assert neuron([2.0, 0.1]).data == pytest.approx(0.25 + 1.0 - 0.2)
     assert neuron([-2.0, 0.1]).data == 0.0  # 0.25 - 1 - 0.2 < 0
 
 
 def test_layer_with_one_output_returns_a_value_and_with_more_a_list():
-    assert isinstance(Layer(3, 1)([1.0, 2.0, 3.0]), Value)
-    outputs = Layer(3, 4)([1.0, 2.0, 3.0])
+    assert isinstance(Layer(3, 1, seed=0)([1.0, 2.0, 3.0]), Value)
+    outputs = Layer(3, 4, seed=0)([1.0, 2.0, 3.0])
     assert isinstance(outputs, list) and len(outputs) == 4
 
 
 def test_mlp_has_relu_hidden_layers_a_linear_output_and_micrograd_repr():
-    model = MLP(2, [16, 16, 1])
+    model = MLP(2, [16, 16, 1], seed=0)
     assert len(model.parameters()) == (2 * 16 + 16) + (16 * 16 + 16) + (16 + 1)
     assert [n.activation for n in model.layers[0].neurons] == ["relu"] * 16
     assert [n.activation for n in model.layers[2].neurons] == ["linear"]
@@ -56,7 +56,7 @@ def test_mlp_has_relu_hidden_layers_a_linear_output_and_micrograd_repr():
 
 
 def test_zero_grad_clears_every_parameter():
-    model = MLP(2, [3, 1])
+    model = MLP(2, [3, 1], seed=0)
     model([1.0, 2.0]).backward()
     assert any(p.grad != 0 for p in model.parameters())
     model.zero_grad()
@@ -108,7 +108,7 @@ def test_matches_micrograd_forward_and_backward_on_the_same_weights():
     ],
 )
 def test_neuron_applies_the_named_activation(activation, f):
-    neuron = Neuron(2, activation=activation)
+    neuron = Neuron(2, activation=activation, seed=0)
     neuron.w[0].data, neuron.w[1].data, neuron.b.data = -0.7, 0.4, 0.1
     z = 0.1 - 0.7 * 1.5 + 0.4 * -2.0  # = -1.75
     assert neuron([1.5, -2.0]).data == pytest.approx(f(z), rel=1e-15)
@@ -124,11 +124,11 @@ def test_unknown_or_contradicting_activation_is_rejected():
         Neuron(2, activation="softplus")
     with pytest.raises(ValueError, match="contradicts"):
         Neuron(2, nonlin=False, activation="relu")
-    assert Neuron(2, nonlin=True, activation="tanh").activation == "tanh"
+    assert Neuron(2, nonlin=True, activation="tanh", seed=0).activation == "tanh"
 
 
 def test_mlp_names_neurons_by_layer_and_labels_parameters_and_outputs():
-    model = MLP(3, [2, 1])
+    model = MLP(3, [2, 1], seed=0)
     assert model.layers[1].neurons[0].w[1].label == "L1.N0.w1"
     assert model.layers[0].neurons[1].b.label == "L0.N1.b"
     hidden = model.layers[0]([1.0, 2.0, 3.0])
@@ -137,16 +137,16 @@ def test_mlp_names_neurons_by_layer_and_labels_parameters_and_outputs():
 
 
 def test_standalone_layer_and_neuron_labels():
-    layer = Layer(2, 2)
+    layer = Layer(2, 2, seed=0)
     assert [p.label for p in layer.neurons[1].parameters()] == ["N1.w0", "N1.w1", "N1.b"]
-    neuron = Neuron(2)
+    neuron = Neuron(2, seed=0)
     assert [p.label for p in neuron.parameters()] == ["w0", "w1", "b"]
     assert neuron([1.0, 1.0]).label == ""
 
 
 @pytest.mark.parametrize(
     ("model", "where"),
-    [(Neuron(2), "Neuron"), (Layer(2, 3), "Layer"), (MLP(2, [3, 1]), "MLP")],
+    [(Neuron(2, seed=0), "Neuron"), (Layer(2, 3, seed=0), "Layer"), (MLP(2, [3, 1], seed=0), "MLP")],
 )
 def test_wrong_input_length_names_expected_and_actual_size(model, where):
     with pytest.raises(ValueError, match=f"{where}: expected 2 inputs, got 3"):
@@ -165,7 +165,7 @@ def test_impossible_sizes_are_rejected(make):
 
 
 def test_layer_regularization_loss_is_the_nnfs_sum_of_four_penalties():
-    layer = Layer(2, 1, weight_l1=0.1, weight_l2=0.2, bias_l1=0.3, bias_l2=0.4)
+    layer = Layer(2, 1, weight_l1=0.1, weight_l2=0.2, bias_l1=0.3, bias_l2=0.4, seed=0)
     neuron = layer.neurons[0]
     neuron.w[0].data, neuron.w[1].data, neuron.b.data = 0.5, -2.0, 3.0
     # 0.1 * (0.5 + 2) + 0.2 * (0.25 + 4) + 0.3 * 3 + 0.4 * 9 = 0.25 + 0.85 + 0.9 + 3.6
@@ -179,16 +179,16 @@ def test_layer_regularization_loss_is_the_nnfs_sum_of_four_penalties():
 
 
 def test_bias_l1_gradient_at_zero_is_zero_as_pytorch():
-    layer = Layer(2, 1, bias_l1=0.5)  # biases start at exactly 0
+    layer = Layer(2, 1, bias_l1=0.5, seed=0)  # biases start at exactly 0
     layer.regularization_loss().backward()
     assert layer.neurons[0].b.grad == 0.0  # NNFS would give +0.5 here
 
 
 def test_mlp_regularization_sums_its_layers_and_is_zero_without_strengths():
-    model = MLP(2, [3, 2], weight_l2=0.01)
+    model = MLP(2, [3, 2], weight_l2=0.01, seed=0)
     expected = sum(0.01 * w.data**2 for layer in model.layers for n in layer.neurons for w in n.w)
     assert model.regularization_loss().data == pytest.approx(expected)
-    assert MLP(2, [3, 2]).regularization_loss().data == 0.0
+    assert MLP(2, [3, 2], seed=0).regularization_loss().data == 0.0
 
 
 def test_negative_regularization_strength_is_rejected():
@@ -200,7 +200,7 @@ def test_negative_regularization_strength_is_rejected():
 
 
 def test_state_dict_is_plain_json_keyed_by_neuron():
-    model = MLP(2, [2, 1])
+    model = MLP(2, [2, 1], seed=0)
     state = model.state_dict()
     assert list(state) == ["L0.N0.w", "L0.N0.b", "L0.N1.w", "L0.N1.b", "L1.N0.w", "L1.N0.b"]
     assert state["L1.N0.w"] == [w.data for w in model.layers[1].neurons[0].w]
@@ -254,5 +254,5 @@ def test_bad_state_raises_naming_the_key_and_leaves_the_model_unchanged(state, e
 
 
 def test_neuron_and_layer_state_dicts_use_their_own_names():
-    assert list(Neuron(2).state_dict()) == ["w", "b"]
-    assert list(Layer(2, 2).state_dict()) == ["N0.w", "N0.b", "N1.w", "N1.b"]
+    assert list(Neuron(2, seed=0).state_dict()) == ["w", "b"]
+    assert list(Layer(2, 2, seed=0).state_dict()) == ["N0.w", "N0.b", "N1.w", "N1.b"]
