@@ -16,7 +16,7 @@ from micrograd_plus import Value, jvp
 from micrograd_plus import engine
 from micrograd_plus.engine import _node
 from micrograd_plus.notes import dense_layer
-from micrograd_plus.viz import draw, save_page
+from micrograd_plus.viz import draw, save_frames, save_page
 from micrograd_plus.viz.explain import explain, step_texts
 from micrograd_plus.viz.graph import Graph
 from micrograd_plus.viz.labels import chain_text, local_text
@@ -212,6 +212,17 @@ def test_a_value_used_twice_by_one_operation_gets_a_partial_sum_then_the_total(o
     words = page.evaluate("micrograd.step(1, 'backward')")["words"].splitlines()
     assert words[0].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad so far 3.0: 1 of 2 uses)")
     assert words[1].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad = 3.0 + 3.0 = 6.0, complete)")
+
+
+def test_save_frames_html_page_uses_explains_words_for_a_value_used_twice(browser, tmp_path):
+    x = Value(3.0, label="x")
+    page = browser.open(save_frames(x * x, tmp_path / "steps.html"))
+    steps = page.evaluate("micrograd.state()")["steps"]
+    words = "\n".join(page.evaluate(f"micrograd.step({k}, 'backward')")["words"] for k in range(steps + 1))
+    assert page.errors == [] and page.requests == [page.url]
+    page.close()
+    assert "(x.grad so far 3.0: 1 of 2 uses)" in words
+    assert words.count("complete)") == words.count("(x.grad = 3.0 + 3.0 = 6.0, complete)") == 1
 
 
 def test_a_grad_not_yet_complete_shows_a_question_mark_and_its_known_terms(open_page):
