@@ -97,14 +97,14 @@ def test_graphview_save_that_fails_leaves_the_old_picture(tmp_path, fail_replaci
     assert_untouched(target)
 
 
-def test_save_frames_that_fails_leaves_the_old_page_and_frames(tmp_path, fail_replacing):
+def test_save_frames_that_fails_leaves_the_old_live_page_and_frames(tmp_path, fail_replacing):
     from micrograd_plus.viz import save_frames
 
-    page = old_file(tmp_path / "backward.html")
+    page = old_file(tmp_path / "page.html")
     folder = tmp_path / "frames"
     folder.mkdir()
     frame = old_file(folder / "frame_0.svg")
-    fail_replacing("backward.html")
+    fail_replacing("page.html")
     fail_replacing("frame_0.svg")
     with pytest.raises(OSError):
         save_frames(neuron_graph(), page)

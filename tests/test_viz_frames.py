@@ -110,7 +110,7 @@ def test_too_many_steps_are_refused_with_the_way_out():
         backward_frames(x, max_steps=10)
 
 
-def test_an_html_path_gets_the_live_page_instead_of_a_stepper(tmp_path):
+def test_an_html_path_gets_the_live_page_instead_of_a_page_per_step(tmp_path):
     page = save_frames(lecture_expression_using_a_twice(), tmp_path / "steps.html").read_text(encoding="utf-8")
     assert '<script type="application/json" id="mg-tape">' in page and "window.micrograd" in page
     assert "<template" not in page  # no copy of the picture per step
@@ -165,13 +165,6 @@ def test_explain_says_complete_only_after_the_last_use(expression, uses):
     text = explain(expression(Value(3.0, label="x")))
     assert _uses_of_x(text) == uses
     assert text.count("complete)") == 1
-
-
-def test_the_stepper_page_uses_the_same_words_for_a_value_used_twice(tmp_path):
-    x = Value(3.0, label="x")
-    page = save_frames(x * x, tmp_path / "steps.html").read_text(encoding="utf-8")
-    assert "(x.grad so far 3.0: 1 of 2 uses)" in page
-    assert page.count("(x.grad = 3.0 + 3.0 = 6.0, complete)") == 1
 
 
 def test_a_frame_caption_says_a_value_used_twice_receives_twice():

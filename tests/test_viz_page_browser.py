@@ -16,12 +16,13 @@ from micrograd_plus import Value, jvp
 from micrograd_plus import engine
 from micrograd_plus.engine import _node
 from micrograd_plus.notes import dense_layer
-from micrograd_plus.viz import draw, save_page
-from micrograd_plus.viz.explain import step_texts
+from micrograd_plus.viz import draw, save_frames, save_page
+from micrograd_plus.viz.explain import explain, step_texts
 from micrograd_plus.viz.graph import Graph
+from micrograd_plus.viz.labels import chain_text, local_text
 from micrograd_plus.viz.page import BROWSER_OPS
 from micrograd_plus.viz.steps import BackwardWalk
-from micrograd_plus.viz.style import constant, number
+from micrograd_plus.viz.style import constant, factor, number
 
 from . import page_graphs
 
@@ -131,6 +132,78 @@ def test_arrow_keys_step_backward_with_explains_words(open_page):
     assert page.evaluate("document.getElementById('mg-counter').textContent") == f"backward step {steps - 1} of {steps}"
 
 
+def _reused(build):
+    x = Value(3.0, label="x")
+    y = build(x)
+    y.label = "y"
+    return y
+
+
+def _rounded_factors():
+    # ∂v3/∂a = b = 2.0 times v3.grad = c = 0.41996: `2.0 × 0.4200 = 0.8399`
+    a, b, c = Value(0.41996, label="a"), Value(2.0, label="b"), Value(0.41996, label="c")
+    z = a * b * c
+    z.label = "z"
+    return z
+
+
+def _rounding_noise():
+    # 0.1 + 0.2 is 0.30000000000000004: a factor off only by rounding noise stays short, `0.3`
+    p, q, r = Value(0.1, label="p"), Value(0.2, label="q"), Value(1.0, label="r")
+    s = (p + q) * r
+    s.label = "s"
+    return s
+
+
+WORDED_GRAPHS = {
+    "x*x": lambda: _reused(lambda x: x * x),
+    "x*x*x": lambda: _reused(lambda x: x * x * x),
+    "x+x+x": lambda: _reused(lambda x: x + x + x),
+    "rounded factors": _rounded_factors,
+    "rounding noise": _rounding_noise,
+    "notes": lambda: dense_layer().E,
+}
+
+
+@pytest.mark.parametrize("name", WORDED_GRAPHS)
+def test_every_backward_step_says_what_explain_says_and_the_edges_agree(open_page, name):
+    root = WORDED_GRAPHS[name]()
+    graph = Graph.with_fresh_grads(root)
+    expected = step_texts(BackwardWalk(graph))
+    page = open_page(root)
+    for k, block in enumerate(expected):
+        assert block in explain(root)  # explain prints these very blocks, one per step
+        words = page.evaluate(f"micrograd.step({k}, 'backward')")["words"]
+        assert words.split("\n(backward done")[0] == block
+    # after the last step every edge carries Python's label, four-digit factors included
+    for node in graph.order:
+        for edge in graph.operand_edges[node]:
+            cell = f"#e{graph.index[node]}_{edge.position}"
+            assert page.evaluate(f"document.querySelector('{cell} .mg-local').textContent") == local_text(graph, edge)
+            assert page.evaluate(f"document.querySelector('{cell} .mg-chain').textContent") == chain_text(edge.local, graph.grads[node])
+
+
+def test_a_value_used_three_times_shows_its_partial_sums_and_complete_once(open_page):
+    page = open_page(WORDED_GRAPHS["x*x*x"]())
+    words = [page.evaluate(f"micrograd.step({k}, 'backward')")["words"] for k in (1, 2)]
+    lines = "\n".join(words).splitlines()
+    assert [line.split("contribution ")[1] for line in lines if "x.grad" in line] == [
+        "9.0 × 1.0 = 9.0 (x.grad so far 9.0: 1 of 3 uses)",
+        "3.0 × 3.0 = 9.0 (x.grad so far 9.0 + 9.0 = 18.0: 2 of 3 uses)",
+        "3.0 × 3.0 = 9.0 (x.grad = 9.0 + 9.0 + 9.0 = 27.0, complete)",
+    ]
+
+
+def test_a_rounded_factor_keeps_four_digits_and_rounding_noise_stays_short(open_page):
+    page = open_page(_rounded_factors())
+    words = page.evaluate("micrograd.step(2, 'backward')")["words"]
+    assert "to a through *: local ∂v3/∂a = b = 2.0, contribution 2.0 × 0.4200 = 0.8399" in words
+    assert page.evaluate("document.querySelector('#e3_0 .mg-chain').textContent") == "2.0 × 0.4200 = 0.8399"
+    page = open_page(_rounding_noise())
+    words = page.evaluate("micrograd.step(1, 'backward')")["words"]
+    assert "to r through *: local ∂s/∂r = v3 = 0.3, contribution 0.3 × 1.0 = 0.3" in words
+
+
 def test_a_value_used_twice_by_one_operation_gets_a_partial_sum_then_the_total(open_page):
     x = Value(3.0, label="x")
     y = x * x
@@ -139,6 +212,17 @@ def test_a_value_used_twice_by_one_operation_gets_a_partial_sum_then_the_total(o
     words = page.evaluate("micrograd.step(1, 'backward')")["words"].splitlines()
     assert words[0].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad so far 3.0: 1 of 2 uses)")
     assert words[1].endswith("contribution 3.0 × 1.0 = 3.0 (x.grad = 3.0 + 3.0 = 6.0, complete)")
+
+
+def test_save_frames_html_page_uses_explains_words_for_a_value_used_twice(browser, tmp_path):
+    x = Value(3.0, label="x")
+    page = browser.open(save_frames(x * x, tmp_path / "steps.html"))
+    steps = page.evaluate("micrograd.state()")["steps"]
+    words = "\n".join(page.evaluate(f"micrograd.step({k}, 'backward')")["words"] for k in range(steps + 1))
+    assert page.errors == [] and page.requests == [page.url]
+    page.close()
+    assert "(x.grad so far 3.0: 1 of 2 uses)" in words
+    assert words.count("complete)") == words.count("(x.grad = 3.0 + 3.0 = 6.0, complete)") == 1
 
 
 def test_a_grad_not_yet_complete_shows_a_question_mark_and_its_known_terms(open_page):
@@ -251,9 +335,13 @@ def test_numbers_are_printed_exactly_as_python_prints_them(open_page):
     values = [0.0, -0.0, 1.0, -2.0, 0.5, 2.0625, 2.0635, 0.125, 1e-5, 1.5e-5, 0.0001234, 12345.0, 9999.5,
               1e16, 1.2345678901234567e17, -3.3333333333333335, 1 / 3, math.pi * 1e-7, 2.5e300,
               float("inf"), float("-inf"), 0.1 + 0.2, 123456.5, 1234565.0, 5e-324]
+    # and factors in a product, where a rounded number keeps all four digits
+    values += [0.165, 0.16499999999999998, 0.41996, 0.8399, -0.0825, 1234.5, 12345.67, 0.3 + 1e-13,
+               0.30000000000000004, 0.4999999999999999, 2.0000000000001, 1.00004e-5, 0.1 * 3, 5e-324]
     shown = page.evaluate(f"[{', '.join(_js(v) for v in values)}].map(x => [micrograd.format.number(x),"
-                          " micrograd.format.constant(x), micrograd.format.pyRepr(x)])")
-    assert shown == [[number(v), constant(v), repr(v)] for v in values]
+                          " micrograd.format.factor(x), micrograd.format.constant(x), micrograd.format.pyRepr(x)])")
+    assert shown == [[number(v), factor(v), constant(v), repr(v)] for v in values]
+    assert [factor(v) for v in (0.165 * (1 + 1e-9), 0.41996, 0.30000000000000004)] == ["0.1650", "0.4200", "0.3"]
 
 
 def _js(x: float) -> str:

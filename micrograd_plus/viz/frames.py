@@ -131,7 +131,7 @@ def _frame(laid_out: str, walk: BackwardWalk, step: int, captions: list[str]) ->
                 colour_edge(doc.groups[edge_id], style.CURRENT, 2.5)
     current = walk.current(step)
     ring(doc.groups[graph.node_id(current)], style.CURRENT, 3)
-    doc.groups[graph.node_id(current)].set("class", "node current")  # for a reader's own stepper
+    doc.groups[graph.node_id(current)].set("class", "node current")  # for a reader's own CSS or script
     if pushing:
         colour_edge(doc.groups[f"o{graph.index[current]}"], style.CURRENT, 2.5)
     return doc.to_string()

@@ -5,7 +5,7 @@
 // input whose tangents forward mode shows), select(name) (as a click), zoom("fit" | scale).
 "use strict";
 (function () {
-  const { number, pyRepr, constant, RULES, readGraph, compute } = microgradEngine;
+  const { number, factor, pyRepr, constant, RULES, readGraph, compute } = microgradEngine;
   const { gradText, localText, chainText, backwardWords, forwardWords, formulaOf } = microgradWords;
 
   const tape = JSON.parse(document.getElementById("mg-tape").textContent);
@@ -188,7 +188,7 @@
     for (const e of all) {
       const parent = nodes[e.parent];
       lines.push(`from ${parent.name} = ${formulaOf(parent, name)}:`,
-        `  ${localText(e, m.local[e.index])}, × ${parent.formulaName}.grad ${number(m.grad[e.parent])} = ${number(m.contribution(e))}`);
+        `  ${localText(e, m.local[e.index])}, × ${parent.formulaName}.grad ${factor(m.grad[e.parent])} = ${factor(m.contribution(e))}`);
     }
     lines.push("");
     // each path from the root down to i, with the product of its local derivatives
@@ -203,7 +203,7 @@
     for (const chain of paths) {
       const names = [name(root), ...chain.map((e) => name(e.child))].join(" → ");
       const product = chain.reduce((p, e) => p * m.local[e.index], 1);
-      lines.push(`  ${names}`, `    ${chain.map((e) => number(m.local[e.index])).join(" × ")} = ${number(product)}`);
+      lines.push(`  ${names}`, `    ${chain.map((e) => factor(m.local[e.index])).join(" × ")} = ${factor(product)}`);
     }
     if (total > paths.length) lines.push(`  … ${total >= 10000 ? "10000 or more" : total} paths in all`);
     return lines.join("\n");
@@ -391,7 +391,7 @@
       zoom(to === "fit" ? null : to, focusNode());
     },
     ops: Object.keys(RULES),
-    format: { number, constant, pyRepr },
+    format: { number, factor, constant, pyRepr },
     local(op, position, out, ...operands) { return RULES[op].local[position](out, ...operands); },
     forward(op, ...operands) { return RULES[op].forward(...operands); },
   };

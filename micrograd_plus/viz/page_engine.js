@@ -10,12 +10,13 @@
 const microgradEngine = (function () {
   // ---- numbers printed as Python prints them ------------------------------------------------
 
-  // Python's f"{x:.{p}g}": p significant digits, scientific below 1e-4 or from 10^p up.
-  function formatG(x, p) {
+  // Python's f"{x:.{p}g}": p significant digits, scientific below 1e-4 or from 10^p up; with
+  // `alternate`, f"{x:#.{p}g}": trailing zeros and the decimal point kept (`0.1650`, `1234.`).
+  function formatG(x, p, alternate = false) {
     if (Number.isNaN(x)) return "nan";
     if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-    if (x === 0) return Object.is(x, -0) ? "-0" : "0";
-    const sign = x < 0 ? "-" : "";
+    const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+    if (x === 0) return sign + (alternate ? "0." + "0".repeat(p - 1) : "0");
     let [mantissa, exponentText] = Math.abs(x).toExponential(p - 1).split("e");
     // JavaScript rounds an exact tie up, Python to even: where the next digit is a 5, look at
     // the exact digits to tell (rarely, so the cost of 28 digits is rarely paid)
@@ -29,14 +30,14 @@ const microgradEngine = (function () {
     }
     const exponent = Number(exponentText);
     const digits = mantissa.replace(".", "");
+    const trim = (text) => (alternate ? text : text.replace(/\.?0+$/, "").replace(/\.$/, ""));
     if (exponent < -4 || exponent >= p) {
-      const shown = digits.length > 1 ? (digits[0] + "." + digits.slice(1)).replace(/\.?0+$/, "") : digits;
+      const shown = trim(digits[0] + "." + digits.slice(1));
       return sign + shown + "e" + (exponent < 0 ? "-" : "+") + String(Math.abs(exponent)).padStart(2, "0");
     }
-    let text = exponent >= 0
-      ? digits.slice(0, exponent + 1).padEnd(exponent + 1, "0") + "." + digits.slice(exponent + 1)
-      : "0." + "0".repeat(-exponent - 1) + digits;
-    text = text.replace(/\.?0+$/, "").replace(/\.$/, "");
+    const text = trim(exponent >= 0
+      ? digits.slice(0, exponent + 1) + "." + digits.slice(exponent + 1)
+      : "0." + "0".repeat(-exponent - 1) + digits);
     return sign + (text === "" ? "0" : text);
   }
 
@@ -44,6 +45,15 @@ const microgradEngine = (function () {
   function number(x) {
     const text = formatG(x, 4);
     return /^-?\d+$/.test(text) ? text + ".0" : text;
+  }
+
+  // style.factor: a number in a product, `2.0 × 0.4200 = 0.8399`: as `number` where that is
+  // exact (up to rounding noise: 0.30000000000000004 is 0.3), else all 4 digits, zeros kept
+  function factor(x) {
+    const text = number(x);
+    const shown = Number(text);
+    if (!Number.isFinite(x) || Math.abs(shown - x) <= 1e-12 * Math.max(Math.abs(shown), Math.abs(x))) return text;
+    return formatG(x, 4, true);
   }
 
   const constant = (x) => formatG(x, 6); // style.constant, Python's f"{x:g}"
@@ -241,5 +251,5 @@ const microgradEngine = (function () {
     return tangent;
   }
 
-  return { formatG, number, constant, pyRepr, asNumber, EngineError, RULES, readGraph, compute };
+  return { formatG, number, factor, constant, pyRepr, asNumber, EngineError, RULES, readGraph, compute };
 })();

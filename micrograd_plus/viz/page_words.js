@@ -1,7 +1,7 @@
 // The live page's words: labels.py and explain.py again, so the page says what explain() says.
 "use strict";
 const microgradWords = (function () {
-  const { number, constant, asNumber } = microgradEngine;
+  const { number, factor, constant, asNumber } = microgradEngine;
 
   // labels.signed_sum: `-0.64 + 0.3 - 0.1`; null (not known yet) as `?`
   function signedSum(terms) {
@@ -20,19 +20,20 @@ const microgradWords = (function () {
     return `${first} = ${signedSum(terms)}`;
   }
 
-  // labels.local_text: `∂z0/∂w00 = x0 = 2.0`
+  // labels.local_text: `∂z0/∂w00 = x0 = 2.0`, the value as in the product below it
   function localText(edge, value) {
     if (value === null) return `${edge.head} = ?`;
-    const shown = number(value);
+    const shown = factor(value);
     if (edge.formula === "?" || edge.formula === shown || edge.formula === constant(value)) return `${edge.head} = ${shown}`;
     return `${edge.head} = ${edge.formula} = ${shown}`;
   }
 
-  // labels.chain_text: `local × upstream = contribution` (or `× tangent` going forward)
+  // labels.chain_text: `local × upstream = contribution` (or `× tangent` going forward),
+  // e.g. `2.0 × 0.4200 = 0.8399`
   function chainText(local, other) {
     if (local === null) return "? × ? = ?";
-    if (other === null) return `${number(local)} × ? = ?`;
-    return `${number(local)} × ${number(other)} = ${number(local * other)}`;
+    if (other === null) return `${factor(local)} × ? = ?`;
+    return `${factor(local)} × ${factor(other)} = ${factor(local * other)}`;
   }
 
   // explain.step_texts, for one step, from the numbers in `m` (compute's result)
@@ -47,16 +48,17 @@ const microgradWords = (function () {
       const l = m.local[edge.index];
       const up = m.grad[edge.parent];
       let text = `to ${name(edge.child)} through ${node.opText}: local ${localText(edge, l)},` +
-        ` contribution ${number(l)} × ${number(up)} = ${number(l * up)}`;
+        ` contribution ${chainText(l, up)}`;
       const all = uses[edge.child];
       if (all.length > 1) {
         // the contributions added so far, this edge included, in backward's order
         const done = all.filter((e) => backwardStep[e.parent] < step || (e.parent === node.index && e.position <= edge.position));
         const known = done.map(m.contribution);
-        const total = known.reduce((a, b) => a + b, 0);
+        const total = number(known.reduce((a, b) => a + b, 0));
+        const soFar = signedSum(known) + (known.length > 1 ? ` = ${total}` : "");
         text += done.length < all.length
-          ? ` (${name(edge.child)}.grad so far ${number(total)}: ${done.length} of ${all.length} uses)`
-          : ` (${name(edge.child)}.grad = ${signedSum(known)} = ${number(total)}, complete)`;
+          ? ` (${name(edge.child)}.grad so far ${soFar}: ${done.length} of ${all.length} uses)`
+          : ` (${name(edge.child)}.grad = ${signedSum(known)} = ${total}, complete)`;
       }
       return text;
     });
@@ -85,7 +87,7 @@ const microgradWords = (function () {
     const value = (j) => number(m.data[j]);
     let text = `step ${step}: ${node.formulaName} = ${formulaOf(node, name)} = ${formulaOf(node, value)} = ${value(i)}`;
     if (m.tangent) {
-      const terms = operandEdges[i].map((e) => `${number(m.local[e.index])} × ${number(m.tangent[e.child])}`);
+      const terms = operandEdges[i].map((e) => `${factor(m.local[e.index])} × ${factor(m.tangent[e.child])}`);
       text += `\n  tangent ∂${node.formulaName}/∂${x} = Σ local × operand's tangent = ${terms.join(" + ")} = ${number(m.tangent[i])}`;
     }
     return text;
