@@ -11,6 +11,7 @@ import pytest
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 PRINTED_AS = re.compile(r"^\s*print\(.*\)\s+#\s*(?P<expected>.+?)\s*$")
+OPTIONAL = ("numpy", "torch")  # never required: an example that imports one is skipped without it
 
 
 def expected_prints(block: str) -> list[str]:
@@ -28,6 +29,9 @@ def test_the_readme_has_its_examples():
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_each_readme_example_runs_and_prints_what_its_comments_say(block, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
+    for module in OPTIONAL:
+        if re.search(rf"^import {module}\b", block, re.M):
+            pytest.importorskip(module)
     monkeypatch.chdir(tmp_path)  # the examples write files (moons.json, y.svg) where they run
     printed = io.StringIO()
     namespace: dict = {"__name__": "readme_example"}
