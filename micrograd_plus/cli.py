@@ -11,6 +11,7 @@ import argparse
 import difflib
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
 EXIT_USER_ERROR = 2  # as argparse uses for bad arguments
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports `... | head` closing the pipe early
 
 
 class CommandError(Exception):
@@ -478,6 +480,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.handler(args)
+    except BrokenPipeError:  # the reader (`| head`) has all it wants: stop quietly
+        # Python flushes stdout again at exit and would fail again: point it at nowhere first
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
     except (CommandError, ExpressionError, ArithmeticError, ValueError, TypeError) as error:
         print(f"micrograd-plus {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -484,3 +484,17 @@ def test_eps_has_one_rule_and_one_message(capsys, eps):
     with pytest.raises(SystemExit):
         main(["gradcheck", "x*x", "x=1", "--eps", eps])
     assert f"argument --eps: '{eps}' must be a finite number > 0" in capsys.readouterr().err
+
+
+def test_a_reader_that_closes_the_pipe_early_stops_the_command_quietly(capsys, monkeypatch, tmp_path):
+    import micrograd_plus.cli as cli
+
+    def reader_gone(args):
+        raise BrokenPipeError(32, "Broken pipe")  # what print() raises after `| head` has exited
+
+    monkeypatch.setattr(cli, "cmd_explain", reader_gone)
+    with open(tmp_path / "stdout", "w") as stdout:  # a real file descriptor, as a pipe has
+        monkeypatch.setattr(sys, "stdout", stdout)
+        status = main(["explain", "x", "x=1"])
+    assert status == 141  # 128 + SIGPIPE, what a shell reports for `... | head`
+    assert capsys.readouterr().err == ""
