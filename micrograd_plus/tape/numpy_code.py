@@ -1,0 +1,251 @@
+"""The batch backend: one sample's tape replayed over every row at once with numpy.
+
+Each node that depends on a per-row input becomes an array with one entry per row; a node made
+only of shared inputs (a model's parameters) stays one number. Gradients follow the same rules
+as the Python backend; where an array's gradient flows into a shared number, the contributions
+of all rows are summed, and a sum of products is a dot product: `g_w += dot(x, g_z)`.
+
+A neuron, `b + w0*x0 + w1*x1 + ...`, is recognized as a whole and computed as one matrix
+product for all the neurons reading the same inputs (`fuse.py`), which is where the speed is.
+
+Bad input raises the engine's error for the first row that has it, never a numpy warning and
+a nan: the ops that the engine checks (log, exp, **) are checked here on every row.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..engine import RULES
+from .python_code import _identifier, operand_text
+from .record import BUILT_IN, Recording, Step, constant, forward_function
+
+
+class RowError(Exception):
+    """Raised by generated code: this row fails; the engine's own message is fetched for it."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+
+def first_bad_row(mask) -> None:
+    if np.any(mask):
+        raise RowError(int(np.argmax(np.broadcast_to(mask, mask.shape))))
+
+
+def batch_runner(recording: Recording, shared: tuple[int, ...]) -> Callable:
+    """Compile the batch code; return run(inputs, seed, explain) -> (outputs, shared grads)."""
+    text = batch_source(recording, shared)
+    scope = _namespace(recording)
+    exec(compile(text, "<tape numpy>", "exec"), scope)  # noqa: S102 (generated, no user text)
+    function = scope["batch_value_and_grad"]
+
+    def run(inputs: Sequence, seed: float, explain: Callable):
+        try:
+            with np.errstate(all="ignore"):  # the engine's silent inf and nan stay silent here
+                outputs, grads = function(*inputs, seed)
+        except RowError as bad:
+            explain(inputs, shared, bad.row)
+            raise AssertionError(f"row {bad.row} fails in the batch but not alone") from None
+        except (ArithmeticError, ValueError, TypeError):  # from an op added with define_op
+            explain(inputs, shared)
+            raise
+        return outputs, list(grads)
+
+    run.source = text  # type: ignore[attr-defined]
+    return run
+
+
+def batch_source(recording: Recording, shared: tuple[int, ...]) -> str:
+    names = recording.arguments
+    batched: set[str] = set()
+    lines = [f"def batch_value_and_grad({', '.join(names)}, seed=1.0):"]
+    shared_inputs, row_inputs = [], []
+    for i, group in enumerate(recording.inputs):
+        members = (group,) if isinstance(group, str) else group
+        if i in shared:
+            shared_inputs += members
+            if not isinstance(group, str):
+                lines.append(f"    {', '.join(group)}{',' if len(group) == 1 else ''} = map(float, {names[i]})")
+            else:
+                lines.append(f"    {group} = float({names[i]})")
+        else:
+            row_inputs += members
+            batched.update(members)
+            column = f"asarray({names[i]}, dtype=float64)"
+            if isinstance(group, str):
+                lines.append(f"    {group} = {column}")
+            else:
+                lines.append(f"    {', '.join(group)}{',' if len(group) == 1 else ''} = {column}.reshape(-1, {len(group)}).T")
+    lines.append(f"    n = len({row_inputs[0]})")
+    from .fuse import fused_neurons
+
+    neurons = fused_neurons(recording, batched)  # by the name of the layer's first sum
+    fused = set().union(*(layer.covers for layer in neurons.values()))
+    for step in recording.steps:
+        if step.name in neurons:  # every input of the layer is computed by now
+            lines += neurons[step.name].forward_lines("    ")
+            batched.update(neurons[step.name].outputs)
+            continue
+        if not step.op or step.name in fused:
+            continue
+        if any(isinstance(o, str) and o in batched for o in step.operands):
+            batched.add(step.name)
+        lines.append(f"    {step.name} = {_forward(step)}")
+        lines += [f"    {check}" for check in _forward_checks(step)]
+
+    output = recording.outputs[0]
+    outs = [f"broadcast_to({operand_text(o)}, (n,))" for o in recording.outputs]
+    lines.append("    # backward: g_v is the sum over rows of d(output)/d(v), or per row for a row's node")
+    assigned = set(shared_inputs)
+    if shared_inputs:
+        lines.append(f"    {' = '.join('g_' + s for s in shared_inputs)} = 0.0")
+    lines.append(f"    g_{output} = full(n, seed)" if output in batched else f"    g_{output} = seed * n")
+    assigned.add(output)
+    constants = {s.name for s in recording.steps if s.op == "constant"}
+    needed = _ancestors(recording)
+    for step in reversed(recording.steps):
+        if step.name in neurons:  # reached last of its layer: every consumer's gradient is in
+            lines += neurons[step.name].backward_lines("    ", assigned, set(row_inputs))
+            continue
+        if not step.op or step.op == "constant" or step.name not in needed or step.name in fused:
+            continue
+        for i, operand in enumerate(step.operands):
+            if isinstance(operand, float) or operand in constants or operand in row_inputs:
+                continue
+            lines += [f"    {check}" for check in _backward_checks(step, i)]
+            lines.append("    " + _accumulate(step, i, operand, assigned, batched))
+    grads = ", ".join(f"g_{s}" for s in shared_inputs)
+    lines.append(f"    return column_stack([{', '.join(outs)}]), ({grads}{',' if len(shared_inputs) == 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _forward(step: Step) -> str:
+    x = [operand_text(o) for o in step.operands]
+    op = step.op
+    if op == "constant":
+        return x[0]
+    if op in ("+", "*"):
+        return f"{x[0]} {op} {x[1]}"
+    if op == "**":
+        return f"power({x[0]}, {x[1]})"
+    if op == "relu":
+        return f"where({x[0]} > 0, {x[0]}, 0.0)"
+    if op == "sigmoid":
+        return f"sigmoid({x[0]})"
+    if op in BUILT_IN:
+        return f"{op}({x[0]})"
+    return f"rows_of(forward_{_identifier(op)}, {', '.join(x)})"
+
+
+def _forward_checks(step: Step) -> list[str]:
+    """The engine's domain checks, on every row: the same inputs fail, and only those."""
+    x = [operand_text(o) for o in step.operands]
+    if step.op == "log":
+        return [f"first_bad_row({x[0]} <= 0)"]
+    if step.op == "exp":
+        return [f"first_bad_row(isinf({step.name}) & isfinite({x[0]}))"]
+    if step.op == "**":
+        base, exponent, out = x[0], x[1], step.name
+        return [
+            f"first_bad_row((({base} < 0) & (floor({exponent}) != {exponent})) | (({base} == 0) & ({exponent} < 0))"
+            f" | (isinf({out}) & isfinite({base}) & isfinite({exponent})))"
+        ]
+    return []
+
+
+def _local(step: Step, i: int) -> tuple[str | None, bool]:
+    """d(node)/d(operand i) over the rows (None: it is 1); and whether it is per row."""
+    x = [operand_text(o) for o in step.operands]
+    op, out, xi = step.op, step.name, x[i]
+    if op == "+":
+        return None, False
+    if op == "*":
+        return x[1 - i], False  # per row when the other operand is: decided by the caller
+    if op == "**":
+        y = x[1]
+        if i == 0:
+            if isinstance(step.operands[1], float) and step.operands[1] == 0:
+                return "0.0", False  # x**0 is the constant 1 (as the engine's rule)
+            return f"{y} * {xi} ** ({y} - 1.0)", True
+        return f"where({x[0]} == 0, 0.0, {out} * log({x[0]}))", True
+    local = {
+        "exp": out, "log": f"(1.0 / {xi})", "tanh": f"(1.0 - {out} * {out})",
+        "sigmoid": f"{out} * (1.0 - {out})", "relu": f"({xi} > 0)", "abs": f"sign({xi})",
+    }
+    if op in local:
+        return local[op], True
+    return f"rows_of(rule_{_identifier(op)}_{i}, {', '.join([out, *x])})", True
+
+
+def _backward_checks(step: Step, i: int) -> list[str]:
+    """The rows where the engine's rule for ** raises (an infinite or undefined derivative)."""
+    if step.op != "**":
+        return []
+    x, y = (operand_text(o) for o in step.operands)
+    if i == 0 and not (isinstance(step.operands[1], float) and step.operands[1] >= 1):
+        if isinstance(step.operands[1], float) and step.operands[1] == 0:
+            return []
+        return [f"first_bad_row(({x} == 0) & ({y} < 1))"]
+    if i == 1:
+        return [f"first_bad_row({x} < 0)"]
+    return []
+
+
+def _accumulate(step: Step, i: int, operand: str, assigned: set[str], batched: set[str]) -> str:
+    local, _ = _local(step, i)
+    node_rows = step.name in batched
+    upstream = f"g_{step.name}"
+    if step.op == "*":
+        local_rows = isinstance(step.operands[1 - i], str) and step.operands[1 - i] in batched
+    else:
+        local_rows = node_rows
+    if operand in batched or not node_rows:
+        term = upstream if local is None else f"{local} * {upstream}"
+    elif local is None:
+        term = f"{upstream}.sum()"
+    elif local_rows:
+        term = f"dot({local}, {upstream})"  # the sum over rows of a product
+    else:
+        term = f"{local} * {upstream}.sum()"
+    sign = "+=" if operand in assigned else "="
+    assigned.add(operand)
+    return f"g_{operand} {sign} {term}"
+
+
+def _ancestors(recording: Recording) -> set[str]:
+    from .python_code import _ancestors as ancestors
+
+    return ancestors(recording, recording.outputs[0])
+
+
+def _sigmoid(x):
+    """s(x) = 1 / (1 + e^-x), with exp never seeing a large positive number (as the engine)."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _rows_of(function: Callable, *operands):
+    """An op added with define_op, computed row by row by its float function."""
+    return np.frompyfunc(function, len(operands), 1)(*operands).astype(np.float64)
+
+
+def _namespace(recording: Recording) -> dict[str, object]:
+    names: dict[str, object] = {
+        "asarray": np.asarray, "float64": np.float64, "full": np.full, "dot": np.dot,
+        "where": np.where, "power": np.power, "exp": np.exp, "log": np.log, "tanh": np.tanh,
+        "abs": np.abs, "sign": np.sign, "isinf": np.isinf, "isfinite": np.isfinite,
+        "floor": np.floor, "broadcast_to": np.broadcast_to, "column_stack": np.column_stack,
+        "sigmoid": _sigmoid, "rows_of": _rows_of, "first_bad_row": first_bad_row, "float": float,
+        "matmul": np.matmul, "stack": np.stack, "np": np,
+    }
+    for step in recording.steps:
+        if step.op and step.op != "constant" and step.op not in BUILT_IN:
+            names[f"forward_{_identifier(step.op)}"] = forward_function(step.op)
+            for i, rule in enumerate(RULES[step.op]):
+                names[f"rule_{_identifier(step.op)}_{i}"] = rule
+    return names
+
+
+__all__ = ["batch_runner", "batch_source", "constant"]
