@@ -51,7 +51,7 @@ def batch_runner(recording: Recording, shared: tuple[int, ...]) -> Callable:
         except (ArithmeticError, ValueError, TypeError):  # from an op added with define_op
             explain(inputs, shared)
             raise
-        return outputs, list(grads)
+        return outputs, [float(g) for g in grads]  # plain floats, as the engine's .grad always is
 
     run.source = text  # type: ignore[attr-defined]
     return run

@@ -57,23 +57,25 @@ class Recording:
     def input_names(self) -> list[str]:
         return [name for group in self.inputs for name in (group if isinstance(group, tuple) else (group,))]
 
-    def structure(self) -> tuple:
-        """Everything but the names: two recordings with equal structure replay the same code."""
+    def structure(self, constants: bool = True) -> tuple:
+        """Everything but the names: two recordings with equal structure replay the same code.
+        With constants=False, the numbers of the constants are left out too."""
         position = {step.name: i for i, step in enumerate(self.steps)}
 
         def ref(o: str | float) -> Any:
-            return ("constant", o) if isinstance(o, float) else position[o]
+            return ("constant", o if constants else None) if isinstance(o, float) else position[o]
 
         shapes = tuple(len(g) if isinstance(g, tuple) else None for g in self.inputs)
         steps = tuple((s.op, tuple(map(ref, s.operands))) for s in self.steps)
         return shapes, steps, tuple(map(ref, self.outputs))
 
 
-def record(f, example_inputs: Sequence) -> tuple[Recording, list]:
+def record(f, example_inputs: Sequence) -> tuple[Recording, list, list]:
     """Run f once on Values made from `example_inputs` and record its graph.
 
     Each example input is a number, a Value (used as it is, so a model's own parameters can be
-    inputs) or a list of those. Returns the recording and the Values f was called with.
+    inputs) or a list of those. Returns the recording, the Values f was called with and the
+    Values (or numbers) it returned.
     """
     if isinstance(example_inputs, (str, bytes)) or not isinstance(example_inputs, Sequence):
         raise TypeError(f"trace: example_inputs must be a list of inputs, got {example_inputs!r}")
@@ -113,7 +115,7 @@ def record(f, example_inputs: Sequence) -> tuple[Recording, list]:
             grouped.append(tuple(name_of[v] for v in a))
         else:
             grouped.append(name_of[a])
-    return Recording(tuple(grouped), tuple(steps), outputs, single, tuple(parameters)), arguments
+    return Recording(tuple(grouped), tuple(steps), outputs, single, tuple(parameters)), arguments, results
 
 
 def forward_function(op: str):
