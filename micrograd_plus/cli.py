@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .expression import ExpressionError, parse, parse_assignments
 from .gradcheck import gradcheck
+from .tape import TapeError
 
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
 EXIT_USER_ERROR = 2  # as argparse uses for bad arguments
@@ -78,6 +79,17 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         ) from None
     print(report)
     return 0 if report.ok else EXIT_MISMATCH
+
+
+def cmd_tape(args: argparse.Namespace) -> int:
+    from .tape import trace
+    from .tape.python_code import annotated
+
+    expression, _, leaves = _evaluate(args)  # reports unknown names and domain errors first
+    tape = trace(lambda *xs: expression.build(dict(zip(leaves, xs))), list(leaves.values()))
+    print(f"the tape of {expression.text}: forward, then backward, one line per node\n")
+    print(annotated(tape.recording, [leaf.data for leaf in leaves.values()]))
+    return 0
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
@@ -318,6 +330,14 @@ def build_parser() -> argparse.ArgumentParser:
     expression_arguments(check)
     check.add_argument("--eps", type=_positive_float, default=1e-6, help="the finite-difference step (default 1e-6)")
 
+    tape = command(
+        "tape",
+        cmd_tape,
+        "backpropagation as code: the traced forward and backward lines of an expression, with their numbers",
+        "micrograd-plus tape 'tanh(x*w + b)' x=2 w=-0.5 b=0.1",
+    )
+    expression_arguments(tape)
+
     from .experiments import DATASETS, OPTIMIZERS  # the choices the training commands offer
 
     def training_arguments(sub: argparse.ArgumentParser, out: str) -> None:
@@ -359,6 +379,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.handler(args)
-    except (CommandError, ExpressionError, ArithmeticError, ValueError, TypeError) as error:
+    except (CommandError, ExpressionError, ArithmeticError, ValueError, TypeError, TapeError) as error:
         print(f"micrograd-plus {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR

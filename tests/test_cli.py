@@ -233,3 +233,22 @@ def test_highlight_needs_an_output_file(capsys):
 def test_an_expression_starting_with_minus_goes_after_double_dash(capsys):
     status, out, _ = run(capsys, "graph", "--", "-x*2", "x=1")
     assert status == 0 and out.splitlines()[:2] == ["-x*2 = -2", "  d/dx = -2"]
+
+
+def test_tape_prints_forward_and_backward_lines_with_their_numbers(capsys):
+    status, out, _ = run(capsys, "tape", "tanh(x*w + b)", "x=2", "w=-0.5", "b=0.1")
+    assert status == 0
+    lines = out.splitlines()
+    assert "inputs: x = 2, w = -0.5, b = 0.1" in lines
+    assert any(line.startswith("v3 = tanh(v2)") and "# -0.716298" in line for line in lines)
+    # dtanh/dw = x (1 - tanh^2(xw + b)) = 2 * (1 - 0.716298^2) = 0.973835, worked by hand
+    assert any(line.startswith("g_w += x * g_v1") and "# 0.973835" in line and "d(x * w)/dw = x" in line for line in lines)
+
+
+def test_tape_reports_bad_input_in_one_line(capsys):
+    status, out, err = run(capsys, "tape", "log(x)", "x=-1")
+    assert status == 2 and out == ""
+    assert err == "micrograd-plus tape: error: log: input must be > 0, got -1.0\n"
+    with pytest.raises(SystemExit):
+        main(["tape", "--help"])
+    assert "example:\n  micrograd-plus tape " in capsys.readouterr().out

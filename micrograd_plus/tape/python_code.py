@@ -217,3 +217,21 @@ def _ancestors(recording: Recording, output: str | float) -> set[str]:
 
 def _identifier(op: str) -> str:
     return {"+": "add", "*": "mul", "**": "pow"}.get(op) or "".join(c if c.isalnum() else "_" for c in op)
+
+
+def annotated(recording: Recording, inputs: list[float]) -> str:
+    """value_and_grad's body, each line run in turn and followed by the number it produced."""
+    body = source(recording).split("def value_and_grad(", 1)[1].splitlines()[1:-1]
+    scope = namespace(recording)
+    scope.update(zip(recording.input_names(), inputs), seed=1.0)
+    lines = [(line.strip(), "") for line in body if not line.strip().startswith(("#", "return"))]
+    width = max(len(code.split("  #")[0]) for code, _ in lines)
+    shown = [f"inputs: {', '.join(f'{n} = {x:.6g}' for n, x in zip(recording.input_names(), inputs))}"]
+    for code, _ in lines:
+        statement, _, rule = code.partition("  # ")
+        exec(statement, scope)  # noqa: S102 (one line of our own generated code)
+        target = statement.split(" ")[0]
+        number = "" if "= 0.0" in statement and statement.count("=") > 1 else f"{scope[target]:.6g}"
+        comment = f"# {number}".ljust(14) + (f"  {rule}" if rule else "") if number else ""
+        shown.append(f"{statement.ljust(width)}  {comment}".rstrip())
+    return "\n".join(shown)
