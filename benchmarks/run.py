@@ -41,8 +41,9 @@ from typing import Any, NamedTuple
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure the engine in this checkout, whatever else is installed
 
-import workloads  # noqa: E402  (beside this file)
-from report import FLOOR, MICROGRAD, PLUS, machine, report, targets  # noqa: E402
+import tapes  # noqa: E402  (beside this file)
+import workloads  # noqa: E402
+from report import FLOOR, MICROGRAD, PLUS, _target, machine, report, targets  # noqa: E402
 from workloads import Run  # noqa: E402
 
 import micrograd_plus  # noqa: E402
@@ -68,10 +69,14 @@ class Sizes(NamedTuple):
     moons: int  # points in the mlp's batch
     memory_chains: int  # chains of 1,000 operations, summed, in the graph whose memory is measured
     million: int  # repetitions of the chain run at the default recursion limit (2 operations each)
+    tape_points: tuple[int, ...]  # batch sizes of the tapes' scaling table
+    tape_widths: tuple[int, ...]  # hidden widths of the tapes' scaling table
 
 
-FULL = Sizes(chains=(10_000, 100_000), wide=100_000, moons=100, memory_chains=100, million=500_000)
-QUICK = Sizes(chains=(1_000, 10_000), wide=10_000, moons=20, memory_chains=10, million=50_000)
+FULL = Sizes(chains=(10_000, 100_000), wide=100_000, moons=100, memory_chains=100, million=500_000,
+             tape_points=(10, 100, 1_000, 10_000), tape_widths=(16, 32, 64, 128))
+QUICK = Sizes(chains=(1_000, 10_000), wide=10_000, moons=20, memory_chains=10, million=50_000,
+              tape_points=(10, 50), tape_widths=(4, 8))
 
 
 # ---- running -------------------------------------------------------------------------------------
@@ -292,8 +297,15 @@ def main(argv: list[str] | None = None) -> None:
         "default_recursion_limit": DEFAULT_RECURSION_LIMIT,
         "micrograd_recursion_limit": MICROGRAD_RECURSION_LIMIT,
     }
-    checks = [] if args.quick else targets(results)  # the targets are for the full sizes
+    print("running tapes ...", file=sys.stderr, flush=True)
+    sizes = QUICK if args.quick else FULL
+    results["tapes"] = tapes.run_tapes(sizes.moons, sizes.tape_points, sizes.tape_widths, args.repetitions,
+                                       interleaved, micrograd)
+    tape_results = results.pop("tapes")
+    checks = [] if args.quick else targets(results) + [_target(*t) for t in tapes.targets(tape_results)]
     print(report(results, about, checks))
+    print("\n" + tapes.markdown(tape_results))
+    results["tapes"] = tape_results
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({**about, "results": results, "targets": checks}, indent=1))
     print(f"\nwrote {args.json}")
