@@ -173,6 +173,7 @@ def _train_and_validate(problem, args: argparse.Namespace, hidden, epochs: int):
         l1=args.l1,
         l2=args.l2,
         seed=args.seed,
+        compile=args.compile,
     )
 
 
@@ -360,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--l1", type=_non_negative_float, default=0.0, help="L1 penalty on every layer's weights")
     train.add_argument("--l2", type=_non_negative_float, default=0.0, help="L2 penalty on every layer's weights")
     train.add_argument("--kfold", type=_positive_int, metavar="K", help="first report K-fold cross-validation")
+    train.add_argument("--compile", nargs="?", const="python", default=False, choices=["python", "numpy"],
+                       help="trace one sample's loss once and replay it (same result, faster); numpy: whole batches")
 
     compare = command(
         "compare-optimizers",

@@ -252,3 +252,12 @@ def test_tape_reports_bad_input_in_one_line(capsys):
     with pytest.raises(SystemExit):
         main(["tape", "--help"])
     assert "example:\n  micrograd-plus tape " in capsys.readouterr().out
+
+
+def test_train_compile_prints_the_same_results_as_plain_training(capsys, tmp_path):
+    printed = {}
+    for flag in ([], ["--compile"]):
+        status, out, _ = run(capsys, "train", "--dataset", "moons", "--epochs", "3", "--out", str(tmp_path / "o"), *flag)
+        assert status == 0
+        printed[bool(flag)] = [line for line in out.splitlines() if line.startswith(("training:", "validation:"))]
+    assert printed[True] == printed[False] and len(printed[True]) == 2
