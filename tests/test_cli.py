@@ -240,9 +240,9 @@ def test_tape_prints_forward_and_backward_lines_with_their_numbers(capsys):
     assert status == 0
     lines = out.splitlines()
     assert "inputs: x = 2, w = -0.5, b = 0.1" in lines
-    assert any(line.startswith("v3 = tanh(v2)") and "# -0.716298" in line for line in lines)
+    assert any(line.startswith("v5 = tanh(v4)") and "# -0.716298" in line for line in lines)
     # dtanh/dw = x (1 - tanh^2(xw + b)) = 2 * (1 - 0.716298^2) = 0.973835, worked by hand
-    assert any(line.startswith("g_w += x * g_v1") and "# 0.973835" in line and "d(x * w)/dw = x" in line for line in lines)
+    assert any(line.startswith("g_w += x * g_v3") and "# 0.973835" in line and "d(x * w)/dw = x" in line for line in lines)
 
 
 def test_tape_reports_bad_input_in_one_line(capsys):

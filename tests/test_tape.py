@@ -84,8 +84,8 @@ def test_tape_matches_backward_and_grad_on_random_graphs(seed):
 def test_source_shows_backward_as_code_with_each_rule_as_a_comment():
     tape = trace(lambda x, w, b: (x * w + b).tanh(), [2.0, -0.5, 0.1])
     assert "def value_and_grad(x, w, b, seed=1.0):" in tape.source
-    assert "g_w += x * g_v1  # d(x * w)/dw = x" in tape.source
-    assert "(1.0 - v3 * v3) * g_v3  # d tanh(v2)/dv2 = 1 - tanh(v2)**2" in tape.source
+    assert "g_w += x * g_v3  # d(x * w)/dw = x" in tape.source
+    assert "g_v4 = (1.0 - v5 * v5) * g_v5  # d tanh(v4)/dv4 = 1 - tanh(v4)**2" in tape.source
     assert len(tape) == 3
 
 

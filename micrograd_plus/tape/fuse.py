@@ -51,7 +51,7 @@ class Layer:
     def backward_lines(self, indent: str, assigned: set[str], skip: set[str]) -> list[str]:
         """The layer's share of the chain rule; `skip` names inputs whose gradient is not wanted."""
         k = self.index
-        upstream = ", ".join(f"g_{s}" if s in assigned else "np.zeros(n)" for s in self.sums)
+        upstream = ", ".join(f"g_{s}" if s in assigned else "np.zeros(batch_rows)" for s in self.sums)
         lines = [
             f"{indent}# layer {k}: dW = G.T @ X, db = column sums of G, dX = G @ W",
             f"{indent}G{k} = column_stack([{upstream}])",

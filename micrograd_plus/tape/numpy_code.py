@@ -78,7 +78,7 @@ def batch_source(recording: Recording, shared: tuple[int, ...]) -> str:
                 lines.append(f"    {group} = {column}")
             else:
                 lines.append(f"    {', '.join(group)}{',' if len(group) == 1 else ''} = {column}.reshape(-1, {len(group)}).T")
-    lines.append(f"    n = len({row_inputs[0]})")
+    lines.append(f"    batch_rows = len({row_inputs[0]})")
     from .fuse import fused_neurons
 
     neurons = fused_neurons(recording, batched)  # by the name of the layer's first sum
@@ -96,12 +96,12 @@ def batch_source(recording: Recording, shared: tuple[int, ...]) -> str:
         lines += [f"    {check}" for check in _forward_checks(step)]
 
     output = recording.outputs[0]
-    outs = [f"broadcast_to({operand_text(o)}, (n,))" for o in recording.outputs]
+    outs = [f"broadcast_to({operand_text(o)}, (batch_rows,))" for o in recording.outputs]
     lines.append("    # backward: g_v is the sum over rows of d(output)/d(v), or per row for a row's node")
     assigned = set(shared_inputs)
     if shared_inputs:
         lines.append(f"    {' = '.join('g_' + s for s in shared_inputs)} = 0.0")
-    lines.append(f"    g_{output} = full(n, seed)" if output in batched else f"    g_{output} = seed * n")
+    lines.append(f"    g_{output} = full(batch_rows, seed)" if output in batched else f"    g_{output} = seed * batch_rows")
     assigned.add(output)
     constants = {s.name for s in recording.steps if s.op == "constant"}
     needed = _ancestors(recording)

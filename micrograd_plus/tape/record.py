@@ -23,7 +23,7 @@ BUILT_IN = ("+", "*", "**", "exp", "log", "tanh", "sigmoid", "relu", "abs")
 
 # Names the generated code uses for itself; a label never takes them.
 RESERVED = {"exp", "log", "tanh", "sigmoid", "power", "abs", "np", "dot", "seed", "rows", "outputs",
-            "rule", "math", "float", "zip", "sign", "relu", "where", "n"}
+            "rule", "math", "float", "zip", "sign", "relu", "where", "batch_rows"}
 
 
 class TapeError(Exception):
@@ -99,9 +99,11 @@ def record(f, example_inputs: Sequence) -> tuple[Recording, list, list]:
             raise TapeError(f"trace: the same Value {v!r} is given as two inputs")
         seen_leaves.add(v)
 
-    names = _Namer()
+    # An unlabelled node is v<its position in topological order>, as the visualizer names it.
+    position = {node: i for i, node in enumerate(topological_order(results[0]))} if isinstance(results[0], Value) else {}
+    names = _Namer(position)
     names.used.update(p for p, a in zip(parameters, arguments) if isinstance(a, list))
-    name_of: dict[Value, str] = {v: names.new(v.label) for v in leaves}
+    name_of: dict[Value, str] = {v: names.new(v) for v in leaves}
     steps = [Step(name_of[v], "", ()) for v in leaves]
     for r in results:
         if isinstance(r, Value):
@@ -165,7 +167,7 @@ def _step(node: Value, name_of: dict[Value, str], names: _Namer) -> Step:
     """The step of one node; a leaf that is not an input becomes a constant."""
     children = node._children
     if not children:  # a Value made inside f (a bias start, a zero): its number is baked in
-        name_of[node] = names.new(node.label)
+        name_of[node] = names.new(node)
         return Step(name_of[node], "constant", (node.data,))
     op = node._op
     if op not in RULES or "_backward" in getattr(node, "__dict__", {}):
@@ -178,21 +180,22 @@ def _step(node: Value, name_of: dict[Value, str], names: _Namer) -> Step:
     if op not in BUILT_IN:
         forward_function(op)  # fail now, at trace time, if it cannot be replayed
     operands = tuple(c if isinstance(c, float) else name_of[c] for c in children)
-    name_of[node] = names.new(node.label)
+    name_of[node] = names.new(node)
     return Step(name_of[node], op, operands)
 
 
 class _Namer:
-    """Unique identifiers: a label made into one where it reads well, else v1, v2, ..."""
+    """Unique identifiers: a label made into one where it reads well, else v<position>."""
 
-    def __init__(self) -> None:
+    def __init__(self, position: dict[Value, int]) -> None:
         self.used: set[str] = set()
         self.count = 0
+        self.position = position
 
-    def new(self, label: str) -> str:
-        name = re.sub(r"[.\[\]]", "_", label)
+    def new(self, node: Value) -> str:
+        name = re.sub(r"[.\[\]]", "_", node.label)
         if not name.isidentifier() or keyword.iskeyword(name) or name in RESERVED or name.startswith("g_"):
-            name = ""
+            name = f"v{self.position[node]}" if node in self.position else ""
         if not name or name in self.used:
             base = name
             while not name or name in self.used:
