@@ -1,6 +1,7 @@
 """micrograd_plus: a scalar reverse-mode autodiff engine for learning and testing backpropagation."""
 from .engine import Value, grad, no_grad, topological_order
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+from .tape import Tape, TapeError, trace
 
 __all__ = [
     "Value",
@@ -11,6 +12,9 @@ __all__ = [
     "gradgradcheck",
     "GradcheckError",
     "GradcheckReport",
+    "trace",
+    "Tape",
+    "TapeError",
     "draw",
     "explain",
 ]

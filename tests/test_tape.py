@@ -229,7 +229,7 @@ def test_numpy_batch_matches_the_engine_on_a_model(moons_tape):
     assert list(g_numpy) == pytest.approx(engine_grads, rel=1e-12, abs=1e-15)
     assert outputs.shape == (30, 2)
     assert outputs.ravel().tolist() == pytest.approx([v for o in python_outputs for v in o], rel=1e-13)
-    assert "X0 @ W0.T" in tape._batch[("numpy", (0,))].source  # the neurons became a matrix product
+    assert "ZT0 = W0 @ XT0" in tape._batch[("numpy", (0,))].source  # the neurons became a matrix product
 
 
 def test_numpy_batch_names_the_bad_row_without_a_warning():

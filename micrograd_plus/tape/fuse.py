@@ -34,40 +34,52 @@ class Layer:
         return self.sums
 
     def forward_lines(self, indent: str) -> list[str]:
+        """Rows are the last axis: each neuron's sum comes out as one contiguous row."""
         k = self.index
-        rows = ", ".join("[" + ", ".join(w) + "]" for w in self.weights)
         lines = [
             f"{indent}# layer {k}: {len(self.sums)} neurons b + w . x as one matrix product",
-            f"{indent}X{k} = column_stack([{', '.join(self.inputs)}])",
-            f"{indent}W{k} = np.array([{rows}])",
-            f"{indent}Z{k} = X{k} @ W{k}.T",
+            f"{indent}XT{k} = stack([{', '.join(self.inputs)}])",
+            f"{indent}W{k} = P[index_W{k}]",
+            f"{indent}ZT{k} = W{k} @ XT{k}" + (f" + P[index_b{k}][:, None]" if self.biases[0] else ""),
+            f"{indent}{', '.join(self.sums)}{',' if len(self.sums) == 1 else ''} = ZT{k}",
         ]
-        if any(b is not None for b in self.biases):
-            biases = ", ".join(b if b is not None else "0.0" for b in self.biases)
-            lines.append(f"{indent}Z{k} += np.array([{biases}])")
-        lines.append(f"{indent}{', '.join(self.sums)}{',' if len(self.sums) == 1 else ''} = Z{k}.T")
         return lines
 
     def backward_lines(self, indent: str, assigned: set[str], skip: set[str]) -> list[str]:
         """The layer's share of the chain rule; `skip` names inputs whose gradient is not wanted."""
         k = self.index
         upstream = ", ".join(f"g_{s}" if s in assigned else "np.zeros(batch_rows)" for s in self.sums)
+        # a parameter that sits in two places (a model called twice) needs np.add.at to add both
+        add = "G_params[index_{p}{k}] += {value}" if self.unique else "np.add.at(G_params, index_{p}{k}, {value})"
         lines = [
-            f"{indent}# layer {k}: dW = G.T @ X, db = column sums of G, dX = G @ W",
-            f"{indent}G{k} = column_stack([{upstream}])",
-            f"{indent}dW{k} = G{k}.T @ X{k}",
-            f"{indent}dX{k} = G{k} @ W{k}",
+            f"{indent}# layer {k}: dW = G X^T, db = row sums of G, dX = W^T G (G = dL/dZ, one row per neuron)",
+            f"{indent}GT{k} = stack([{upstream}])",
+            f"{indent}" + add.format(p="W", k=k, value=f"GT{k} @ XT{k}.T"),
         ]
-        for j, weights in enumerate(self.weights):
-            lines.append(f"{indent}{'; '.join(f'g_{w} += dW{k}[{j}, {i}]' for i, w in enumerate(weights))}")
-        if any(b is not None for b in self.biases):
-            lines.append(f"{indent}db{k} = G{k}.sum(axis=0)")
-            lines.append(f"{indent}{'; '.join(f'g_{b} += db{k}[{j}]' for j, b in enumerate(self.biases) if b)}")
-        for i, x in enumerate(self.inputs):
-            if x not in skip:
-                lines.append(f"{indent}g_{x} {'+=' if x in assigned else '='} dX{k}[:, {i}]")
-                assigned.add(x)
+        if self.biases[0]:
+            lines.append(f"{indent}" + add.format(p="b", k=k, value=f"GT{k}.sum(axis=1)"))
+        wanted = [(i, x) for i, x in enumerate(self.inputs) if x not in skip]
+        if wanted:
+            lines.append(f"{indent}dXT{k} = W{k}.T @ GT{k}")
+        for i, x in wanted:
+            lines.append(f"{indent}g_{x} {'+=' if x in assigned else '='} dXT{k}[{i}]")
+            assigned.add(x)
         return lines
+
+    def indexes(self, position: dict[str, int]) -> dict[str, object]:
+        """Where the layer's weights and biases sit in the vector of shared inputs."""
+        import numpy as np
+
+        found = {f"index_W{self.index}": np.array([[position[w] for w in row] for row in self.weights])}
+        if self.biases[0]:
+            found[f"index_b{self.index}"] = np.array([position[b] for b in self.biases])
+        return found
+
+    @property
+    def unique(self) -> bool:
+        """Every weight and bias in one place only, so += is enough."""
+        names = [w for row in self.weights for w in row] + [b for b in self.biases if b]
+        return len(set(names)) == len(names)
 
 
 def fused_neurons(recording: Recording, batched: set[str]) -> dict[str, Layer]:

@@ -13,6 +13,7 @@ a nan: the ops that the engine checks (log, exp, **) are checked here on every r
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -36,8 +37,9 @@ def first_bad_row(mask) -> None:
 
 def batch_runner(recording: Recording, shared: tuple[int, ...]) -> Callable:
     """Compile the batch code; return run(inputs, seed, explain) -> (outputs, shared grads)."""
-    text = batch_source(recording, shared)
+    text, indexes = batch_source(recording, shared)
     scope = _namespace(recording)
+    scope.update(indexes)
     exec(compile(text, "<tape numpy>", "exec"), scope)  # noqa: S102 (generated, no user text)
     function = scope["batch_value_and_grad"]
 
@@ -51,38 +53,44 @@ def batch_runner(recording: Recording, shared: tuple[int, ...]) -> Callable:
         except (ArithmeticError, ValueError, TypeError):  # from an op added with define_op
             explain(inputs, shared)
             raise
-        return outputs, [float(g) for g in grads]  # plain floats, as the engine's .grad always is
+        return outputs, grads.tolist()  # plain floats, as the engine's .grad always is
 
     run.source = text  # type: ignore[attr-defined]
     return run
 
 
-def batch_source(recording: Recording, shared: tuple[int, ...]) -> str:
-    names = recording.arguments
-    batched: set[str] = set()
-    lines = [f"def batch_value_and_grad({', '.join(names)}, seed=1.0):"]
-    shared_inputs, row_inputs = [], []
-    for i, group in enumerate(recording.inputs):
-        members = (group,) if isinstance(group, str) else group
-        if i in shared:
-            shared_inputs += members
-            if not isinstance(group, str):
-                lines.append(f"    {', '.join(group)}{',' if len(group) == 1 else ''} = map(float, {names[i]})")
-            else:
-                lines.append(f"    {group} = float({names[i]})")
-        else:
-            row_inputs += members
-            batched.update(members)
-            column = f"asarray({names[i]}, dtype=float64)"
-            if isinstance(group, str):
-                lines.append(f"    {group} = {column}")
-            else:
-                lines.append(f"    {', '.join(group)}{',' if len(group) == 1 else ''} = {column}.reshape(-1, {len(group)}).T")
-    lines.append(f"    batch_rows = len({row_inputs[0]})")
+def batch_source(recording: Recording, shared: tuple[int, ...]) -> tuple[str, dict[str, object]]:
+    """The generated code, and the index arrays it reads (where each layer's weights are in P)."""
     from .fuse import fused_neurons
 
+    names = recording.arguments
+    shared_inputs = [n for i in shared for n in _members(recording, i)]
+    row_inputs = [n for i in range(len(names)) if i not in shared for n in _members(recording, i)]
+    position = {name: k for k, name in enumerate(shared_inputs)}
+    batched = set(row_inputs)
     neurons = fused_neurons(recording, batched)  # by the name of the layer's first sum
     fused = set().union(*(layer.covers for layer in neurons.values()))
+    steps = [s for s in recording.steps if s.op and s.name not in fused]
+    scalars = [n for n in shared_inputs if any(n in s.operands for s in steps) or n in recording.outputs]
+
+    lines = [
+        f"def batch_value_and_grad({', '.join(names)}, seed=1.0):",
+        "    # the shared inputs as one vector P; the per-row ones as one row of numbers per input",
+        f"    P = shared_vector({', '.join(names[i] for i in shared)})",
+    ]
+    if scalars:
+        lines.append("    P_list = P.tolist()")
+        lines += [f"    {n} = P_list[{position[n]}]" for n in scalars]
+    for i in range(len(names)):
+        if i in shared:
+            continue
+        group = recording.inputs[i]
+        if isinstance(group, str):
+            lines.append(f"    {group} = asarray({names[i]}, dtype=float64)")
+        else:
+            columns = f"ascontiguousarray(asarray({names[i]}, dtype=float64).reshape(-1, {len(group)}).T)"
+            lines.append(f"    {', '.join(group)}{',' if len(group) == 1 else ''} = {columns}")
+    lines.append(f"    batch_rows = len({row_inputs[0]})")
     for step in recording.steps:
         if step.name in neurons:  # every input of the layer is computed by now
             lines += neurons[step.name].forward_lines("    ")
@@ -97,10 +105,13 @@ def batch_source(recording: Recording, shared: tuple[int, ...]) -> str:
 
     output = recording.outputs[0]
     outs = [f"broadcast_to({operand_text(o)}, (batch_rows,))" for o in recording.outputs]
-    lines.append("    # backward: g_v is the sum over rows of d(output)/d(v), or per row for a row's node")
-    assigned = set(shared_inputs)
-    if shared_inputs:
-        lines.append(f"    {' = '.join('g_' + s for s in shared_inputs)} = 0.0")
+    lines += [
+        "    # backward: g_v is d(output)/d(v) per row, or its sum over the rows for a shared number",
+        "    G_params = zeros(len(P))",
+    ]
+    assigned = set(scalars)
+    if scalars:
+        lines.append(f"    {' = '.join('g_' + s for s in scalars)} = 0.0")
     lines.append(f"    g_{output} = full(batch_rows, seed)" if output in batched else f"    g_{output} = seed * batch_rows")
     assigned.add(output)
     constants = {s.name for s in recording.steps if s.op == "constant"}
@@ -116,9 +127,41 @@ def batch_source(recording: Recording, shared: tuple[int, ...]) -> str:
                 continue
             lines += [f"    {check}" for check in _backward_checks(step, i)]
             lines.append("    " + _accumulate(step, i, operand, assigned, batched))
-    grads = ", ".join(f"g_{s}" for s in shared_inputs)
-    lines.append(f"    return column_stack([{', '.join(outs)}]), ({grads}{',' if len(shared_inputs) == 1 else ''})")
-    return "\n".join(lines) + "\n"
+    lines += [f"    G_params[{position[n]}] += g_{n}" for n in scalars]
+    lines.append(f"    return column_stack([{', '.join(outs)}]), G_params")
+    lines = _free_early(lines)
+    indexes: dict[str, object] = {}
+    for layer in neurons.values():
+        indexes.update(layer.indexes(position))
+    return "\n".join(lines) + "\n", indexes
+
+
+def _free_early(lines: list[str]) -> list[str]:
+    """A `del` after each array's last use: a batch of 10,000 rows holds megabytes per node, and
+    keeping every node's array to the end of the function measured 4x slower (fresh memory)."""
+    words = [set(re.findall(r"[A-Za-z_]\w*", line.split("#")[0])) for line in lines]
+    assigned = {line.split("=")[0].strip() for line in lines[1:] if re.match(r"\s+\w+ =", line)}
+    last = {name: i for i, found in enumerate(words) for name in found if name in assigned}
+    ending: dict[int, list[str]] = {}
+    for name, i in last.items():
+        if i < len(lines) - 1:
+            ending.setdefault(i, []).append(name)
+    freed = []
+    for i, line in enumerate(lines):
+        freed.append(line)
+        if i in ending and not line.rstrip().endswith(":"):
+            freed.append(f"    del {', '.join(sorted(ending[i]))}")
+    return freed
+
+
+def _members(recording: Recording, i: int) -> tuple[str, ...]:
+    group = recording.inputs[i]
+    return (group,) if isinstance(group, str) else group
+
+
+def _shared_vector(*groups) -> np.ndarray:
+    """The shared inputs, numbers and lists of numbers, as one float vector."""
+    return np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in groups])
 
 
 def _forward(step: Step) -> str:
@@ -238,7 +281,8 @@ def _namespace(recording: Recording) -> dict[str, object]:
         "abs": np.abs, "sign": np.sign, "isinf": np.isinf, "isfinite": np.isfinite,
         "floor": np.floor, "broadcast_to": np.broadcast_to, "column_stack": np.column_stack,
         "sigmoid": _sigmoid, "rows_of": _rows_of, "first_bad_row": first_bad_row, "float": float,
-        "matmul": np.matmul, "stack": np.stack, "np": np,
+        "stack": np.stack, "np": np, "zeros": np.zeros, "ascontiguousarray": np.ascontiguousarray,
+        "shared_vector": _shared_vector,
     }
     for step in recording.steps:
         if step.op and step.op != "constant" and step.op not in BUILT_IN:
