@@ -6,14 +6,15 @@ Ways (all from the same initial weights, stepping in lockstep, so their losses m
 - micrograd_plus: the engine, a new graph per step;  micrograd: karpathy/micrograd 0.1.0
 - python tape: one sample's loss traced once, replayed per point as generated Python
 - numpy tape: the same tape replayed over all points at once (neurons as matrix products)
-- torch: the same step on float64 tensors in batched PyTorch (when torch is installed),
-  limited to one thread like every other way here
+- torch: the same step on float64 tensors in batched PyTorch (when torch is installed)
+Every way runs on one thread (torch's and numpy's BLAS are limited to one).
 
 Scaling tables vary the number of points (10 to 10,000) and the width of the hidden layers;
 a way whose step would take more than a few seconds is left out of the larger sizes ("—").
 """
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -25,6 +26,12 @@ from workloads import Run, clock
 import micrograd_plus
 from micrograd_plus.nn import MLP
 from micrograd_plus.tape import trace
+
+# One thread for every way, as for torch below: numpy's BLAS otherwise starts a thread per core,
+# and on a machine shared with other work its threads wait on each other (measured: a 128 x 100
+# x 128 product took 33 ms with two threads on a busy 2-core machine, 0.1 ms with one).
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
 
 try:
     import numpy as np
@@ -93,7 +100,8 @@ class TapeStep:
         n = len(self.rows[1])
         losses, (grads,) = self.loss.batch_value_and_grad(self.params, *self.rows, seed=1.0 / n, backend=self.backend)
         penalty, (penalty_grads,) = self.penalty.value_and_grad(self.params)
-        total = sum(float(row[0]) for row in losses) * (1.0 / n) + penalty
+        rows = losses.tolist() if self.backend == "numpy" else losses
+        total = sum(row[0] for row in rows) * (1.0 / n) + penalty
         lr = learning_rate(self.steps)
         self.params = [p - lr * (g + h) for p, g, h in zip(self.params, grads, penalty_grads)]
         self.steps += 1

@@ -108,7 +108,7 @@ class Tape:
             if key not in self._batch:
                 self._batch[key] = batch_runner(self.recording, shared)
             outputs, grads = self._batch[key](inputs, seed, self._explain_row)
-            return outputs, self._shared_grads(shared, grads)
+            return outputs, self._shaped(grads, shared)
         if backend != "python":
             raise ValueError(f"tape: backend must be 'python' or 'numpy', got {backend!r}")
         key = ("python", shared)
@@ -120,7 +120,7 @@ class Tape:
         except (ArithmeticError, ValueError, TypeError):
             self._explain_row(inputs, shared)
             raise
-        return outputs, self._shared_grads(shared, grads)
+        return outputs, self._shaped(grads, shared)
 
     # ---- validity ------------------------------------------------------------------------------
 
@@ -183,9 +183,11 @@ class Tape:
                 if not isinstance(given, Sequence) or len(given) != len(group):
                     raise ValueError(f"tape: input {i} must be a list of {len(group)} numbers, got {given!r}")
             for x in items:
-                if isinstance(x, bool) or not isinstance(x, Real):
-                    raise TypeError(f"tape: input {i} must be numbers, got {x!r}")
-                flat.append(float(x))
+                if type(x) is not float:  # the common case needs no (slow) ABC check
+                    if isinstance(x, bool) or not isinstance(x, Real):
+                        raise TypeError(f"tape: input {i} must be numbers, got {x!r}")
+                    x = float(x)
+                flat.append(x)
         return flat
 
     def _run(self, function: str, inputs: Sequence, flat: list[float], *extra: float):
@@ -195,27 +197,15 @@ class Tape:
             checked_forward(self.recording, flat)  # raises the engine's error, naming the step
             raise error  # forward is fine: the error came from a rule in backward, already clear
 
-    def _shaped(self, flat: Sequence[float]) -> list:
+    def _shaped(self, flat: Sequence[float], groups: Sequence[int] | None = None) -> list:
+        """Flat gradients regrouped like the inputs (all of them, or those in `groups`)."""
         result, position = [], 0
-        for group in self.recording.inputs:
-            if isinstance(group, str):
-                result.append(flat[position])
-                position += 1
-            else:
-                result.append(list(flat[position : position + len(group)]))
-                position += len(group)
-        return result
-
-    def _shared_grads(self, shared: tuple[int, ...], flat: Sequence[float]) -> list:
-        result, position = [], 0
-        for i in shared:
+        for i in range(len(self.recording.inputs)) if groups is None else groups:
             group = self.recording.inputs[i]
-            if isinstance(group, str):
-                result.append(flat[position])
-                position += 1
-            else:
-                result.append(list(flat[position : position + len(group)]))
-                position += len(group)
+            size = 1 if isinstance(group, str) else len(group)
+            part = flat[position : position + size]
+            result.append(part[0] if isinstance(group, str) else list(part))
+            position += size
         return result
 
     def _explain_row(self, inputs: Sequence, shared: tuple[int, ...], first: int = 0) -> None:
