@@ -47,7 +47,7 @@ class Tape:
         self.function = f
         self.recording = recording
         self.source = python_code.source(recording)
-        self._compiled = python_code.compile_source(self.source, recording)
+        self._compiled: dict[str, Callable] = {}  # compiled on first use: a batch replay needs none
         self._batch: dict[tuple, Callable] = {}  # (backend, shared) -> compiled batch function
 
     def __len__(self) -> int:
@@ -192,6 +192,8 @@ class Tape:
 
     def _run(self, function: str, inputs: Sequence, flat: list[float], *extra: float):
         try:
+            if not self._compiled:
+                self._compiled = python_code.compile_source(self.source, self.recording)
             return self._compiled[function](*inputs, *extra)
         except (ArithmeticError, ValueError) as error:
             checked_forward(self.recording, flat)  # raises the engine's error, naming the step
