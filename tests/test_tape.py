@@ -174,14 +174,21 @@ def test_an_op_added_to_the_rule_table_is_replayed_by_its_rules(monkeypatch):
     assert tape.value_and_grad(2.0) == (16.0, [24.0])
 
 
-def test_check_detects_a_graph_whose_shape_depends_on_the_numbers():
+def test_check_detects_a_branch_that_changes_the_ops():
+    tape = trace(lambda x: x.relu() if x.data > 0 else x.tanh(), [1.0])
+    tape.check(0.5)
+    with pytest.raises(TapeError, match=r"shape depends on the numbers: step 1 was v1 = relu\(x\), now v1 = tanh\(x\)"):
+        tape.check(-0.5)
+
+
+def test_check_detects_a_graph_whose_numbers_depend_on_the_inputs():
     def hand_relu(x: Value) -> Value:
         return x * 1.0 if x.data > 0 else x * 0.0
 
     tape = trace(hand_relu, [1.0])
     tape.check(2.0)  # the same branch: the same shape
     assert tape(-3.0) == -3.0  # the baked-in branch: silently not relu, which is why check exists
-    with pytest.raises(TapeError, match="shape depends on the numbers: step 1 was"):
+    with pytest.raises(TapeError, match=r"the graph's numbers depend on the inputs, .*: step 1 was v1 = x \* 1.0, now v1 = x \* 0.0"):
         tape.check(-3.0)
 
 
@@ -256,3 +263,17 @@ def test_numpy_batch_replays_every_catalogue_op():
         expected = [tape.value_and_grad(1.0, x) for x in rows]
         assert outputs[:, 0] == pytest.approx(np.array([v for v, _ in expected]), rel=1e-14), case.name
         assert g_w == pytest.approx(sum(g[0] for _, g in expected), rel=1e-13), case.name
+
+
+def test_check_accepts_changed_constants_only_where_the_tape_still_agrees_with_the_engine():
+    from micrograd_plus.activations import log_softmax
+
+    # log_softmax subtracts max(z) as a plain number: another constant, the same function
+    tape = trace(lambda a, b: log_softmax([a, b * 2.0])[0], [0.5, 0.1])
+    tape.check(3.0, -1.0)
+    scale = Value(2.0)  # used by f but not an input: its number is baked in
+    scaled = trace(lambda x: x * scale, [1.0])
+    scale.data = 5.0
+    assert scaled(1.0) == 2.0  # the tape still multiplies by the number it recorded
+    with pytest.raises(TapeError, match=r"numbers depend on the inputs, .*: step 1 was v0 = the constant 2.0, now v0 = the constant 5.0"):
+        scaled.check(1.0)

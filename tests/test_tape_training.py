@@ -10,7 +10,7 @@ from micrograd_plus.nn import MLP, SGD, Adam, cross_entropy, fit, hinge_loss
 from micrograd_plus.tape import TapeError
 
 
-def train(compile, loss=hinge_loss, epochs=12, batch_size=None, **model_options):
+def train(compile, loss=hinge_loss, epochs=12, batch_size=None, validate=False, **model_options):
     if loss is not cross_entropy:  # moons, labels -1 and +1, one score
         X, labels = make_moons(40, noise=0.1, seed=0)
         y = [1 if t else -1 for t in labels]
@@ -21,7 +21,7 @@ def train(compile, loss=hinge_loss, epochs=12, batch_size=None, **model_options)
         model = MLP(2, [6, 3], seed=2, **model_options)
         optimizer = Adam(model.parameters(), lr=0.05)
     history = fit(model, X, y, loss=loss, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
-                  progress=False, compile=compile)
+                  progress=False, compile=compile, validation=(X[::4], y[::4]) if validate else None)
     return [p.data for p in model.parameters()], history
 
 
@@ -37,7 +37,9 @@ def assert_same_run(a, b):
 def test_compiled_fit_follows_the_uncompiled_trajectory_full_batch_with_l2(backend):
     if backend == "numpy":
         pytest.importorskip("numpy")
-    assert_same_run(train(False, weight_l2=1e-4), train(backend, weight_l2=1e-4))
+    plain = train(False, weight_l2=1e-4, validate=True)
+    assert {"val_loss", "val_accuracy"} <= set(plain[1])
+    assert_same_run(plain, train(backend, weight_l2=1e-4, validate=True))
 
 
 @pytest.mark.parametrize("backend", [True, "numpy"])
@@ -69,7 +71,7 @@ def test_compiled_fit_rechecks_and_stops_when_the_graph_depends_on_the_numbers()
         parameters, regularization_loss = model.parameters, model.regularization_loss
         __call__ = staticmethod(forward_with_a_branch)
 
-    with pytest.raises(TapeError, match="shape depends on the numbers"):
+    with pytest.raises(TapeError, match="the graph's (shape|numbers) depends? on the"):
         fit(Branching(), X, y, loss=hinge_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
             progress=False, compile=True)
 

@@ -135,23 +135,27 @@ class Tape:
         fresh, arguments, results = record(self.function, example_inputs)
         if fresh.structure() == self.recording.structure():
             return
-        if fresh.structure(constants=False) == self.recording.structure(constants=False):
-            if self._agrees_with(arguments, results):
-                return
-        old, new = self.recording.structure()[1], fresh.structure()[1]
-        if self.recording.structure()[0] != fresh.structure()[0]:
+        if fresh.structure()[0] != self.recording.structure()[0]:
             raise TapeError("tape.check: the inputs have other shapes than the example inputs")
-        for i, (a, b) in enumerate(zip(old, new)):
-            if a != b:
-                before, after = self.recording.steps[i], fresh.steps[i]
-                raise TapeError(
-                    f"tape.check: the graph's shape depends on the numbers: step {i} was "
-                    f"{before.name} = {_describe(before)}, now {_describe(after)}; a tape of f "
-                    f"is not valid for these inputs (trace again, or do not compile)"
-                )
+        only_constants = fresh.structure(constants=False) == self.recording.structure(constants=False)
+        if only_constants and self._agrees_with(arguments, results):
+            return
+        old, new = self.recording.structure()[1], fresh.structure()[1]
+        i = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+        if i == len(old) or i == len(new):
+            change = f"{len(old)} steps were recorded, {len(new)} now"
+        else:
+            change = f"step {i} was {_describe(self.recording.steps[i])}, now {_describe(fresh.steps[i])}"
+        if only_constants:
+            raise TapeError(
+                f"tape.check: the graph's numbers depend on the inputs, and the tape's results differ "
+                f"from the engine's here: {change} (a branch on .data, a number computed from .data, "
+                f"or a Value that f uses but does not receive as an input); a tape of f is not valid "
+                f"for these inputs"
+            )
         raise TapeError(
-            f"tape.check: the graph's shape depends on the numbers: {len(old)} steps recorded, "
-            f"{len(new)} now; a tape of f is not valid for these inputs"
+            f"tape.check: the graph's shape depends on the numbers: {change}; a tape of f is not "
+            f"valid for these inputs (trace again, or do not compile)"
         )
 
     # ---- helpers -------------------------------------------------------------------------------
@@ -259,4 +263,8 @@ def _plain(x: Any) -> Any:
 
 
 def _describe(step) -> str:
-    return "an input" if not step.op else f"{step.op} of {len(step.operands)} operand(s): {step.formula()}"
+    if not step.op:
+        return f"the input {step.name}"
+    if step.op == "constant":
+        return f"{step.name} = the constant {step.operands[0]!r}"
+    return f"{step.name} = {step.formula()}"
