@@ -117,9 +117,8 @@ def backward_lines(
     return lines
 
 
-def source(recording: Recording, shared: tuple[int, ...] | None = None) -> str:
-    """Two functions for one sample, `forward(...)` and `value_and_grad(..., seed=1.0)`; with
-    `shared`, a third, `batch_value_and_grad`, loops over rows (see `batch_source`)."""
+def source(recording: Recording) -> str:
+    """Two functions for one sample: `forward(...)` and `value_and_grad(..., seed=1.0)`."""
     parameters = _parameters(recording)
     unpack = _unpack(recording, "    ")
     forward = [f"    {s.name} = {forward_expression(s)}" for s in recording.steps if s.op]
@@ -139,8 +138,6 @@ def source(recording: Recording, shared: tuple[int, ...] | None = None) -> str:
         *backward_lines(recording, set(inputs), "    "),
         f"    return ({outputs},), ({', '.join(f'g_{name}' for name in inputs)},)",
     ]
-    if shared is not None:
-        lines += ["", "", *batch_source(recording, shared)]
     return "\n".join(lines) + "\n"
 
 
@@ -220,18 +217,19 @@ def _identifier(op: str) -> str:
 
 
 def annotated(recording: Recording, inputs: list[float]) -> str:
-    """value_and_grad's body, each line run in turn and followed by the number it produced."""
+    """value_and_grad's lines for scalar inputs, each run in turn and followed by its number."""
     body = source(recording).split("def value_and_grad(", 1)[1].splitlines()[1:-1]
+    statements = [line.strip() for line in body if not line.strip().startswith(("#", "return"))]
+    width = max(len(line.partition("  # ")[0]) for line in statements)
     scope = namespace(recording)
     scope.update(zip(recording.input_names(), inputs), seed=1.0)
-    lines = [(line.strip(), "") for line in body if not line.strip().startswith(("#", "return"))]
-    width = max(len(code.split("  #")[0]) for code, _ in lines)
     shown = [f"inputs: {', '.join(f'{n} = {x:.6g}' for n, x in zip(recording.input_names(), inputs))}"]
-    for code, _ in lines:
-        statement, _, rule = code.partition("  # ")
+    for line in statements:
+        statement, _, rule = line.partition("  # ")
         exec(statement, scope)  # noqa: S102 (one line of our own generated code)
-        target = statement.split(" ")[0]
-        number = "" if "= 0.0" in statement and statement.count("=") > 1 else f"{scope[target]:.6g}"
-        comment = f"# {number}".ljust(14) + (f"  {rule}" if rule else "") if number else ""
-        shown.append(f"{statement.ljust(width)}  {comment}".rstrip())
+        if statement.endswith("= 0.0") and statement.count("=") > 1:  # g_x = g_y = 0.0
+            shown.append(statement)
+            continue
+        number = f"# {scope[statement.split(' ')[0]]:.6g}".ljust(14)
+        shown.append(f"{statement.ljust(width)}  {number}  {rule}".rstrip())
     return "\n".join(shown)
