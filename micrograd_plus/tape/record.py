@@ -120,9 +120,16 @@ def record(f, example_inputs: Sequence) -> tuple[Recording, list, list]:
     return Recording(tuple(grouped), tuple(steps), outputs, single, tuple(parameters)), arguments, results
 
 
+def _has_own_backward(node: Value) -> bool:
+    """A node carrying the user's _backward closure: engine.has_own_backward (issue 9) says."""
+    check = getattr(engine, "has_own_backward", None)
+    return check is not None and check(node)
+
+
 def forward_function(op: str):
     """The float function computing op, for an op added to RULES outside the built-in ones."""
-    table = getattr(engine, "FORWARD", {})  # define_op records each new op's forward here
+    # define_op is to record each new op's float forward here, beside its rules in RULES
+    table = getattr(engine, "FORWARD", {})
     if op not in table:
         raise TapeError(
             f"trace: op {op!r} has derivative rules in engine.RULES but no forward function in "
@@ -170,10 +177,12 @@ def _step(node: Value, name_of: dict[Value, str], names: _Namer) -> Step:
         name_of[node] = names.new(node)
         return Step(name_of[node], "constant", (node.data,))
     op = node._op
-    if op not in RULES or "_backward" in getattr(node, "__dict__", {}):
+    if op not in RULES or _has_own_backward(node):
         raise TapeError(
-            f"trace: cannot record op {op!r}: it has a hand-written _backward closure and no rule "
-            f"in engine.RULES, and a tape can only replay rules (add the op with define_op)"
+            f"trace: cannot record op {op!r}: a tape replays the rules in engine.RULES, and this "
+            f"node has {'its own _backward closure' if op in RULES else 'no rule there'} (an op "
+            f"written micrograd's way, with a _backward closure, works in backward() only); "
+            f"add the op with define_op"
         )
     if len(children) != len(RULES[op]):
         raise TapeError(f"trace: op {op!r} has {len(children)} operands but {len(RULES[op])} rules")
