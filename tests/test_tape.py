@@ -277,3 +277,25 @@ def test_check_accepts_changed_constants_only_where_the_tape_still_agrees_with_t
     assert scaled(1.0) == 2.0  # the tape still multiplies by the number it recorded
     with pytest.raises(TapeError, match=r"numbers depend on the inputs, .*: step 1 was v0 = the constant 2.0, now v0 = the constant 5.0"):
         scaled.check(1.0)
+
+
+def test_a_division_op_in_the_rule_table_is_replayed_by_both_backends(monkeypatch):
+    """Division as an op of its own (issue 9 makes it one): d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b."""
+    monkeypatch.setitem(engine.RULES, "/", (lambda out, a, b: 1.0 / b, lambda out, a, b: -out / b))
+    divide = lambda a, b: engine._node(a.data / b.data, a, b, "/")  # noqa: E731
+    f = lambda w, x: divide(x, w).tanh() + divide(w, x * x)  # noqa: E731
+    tape = trace(f, [2.0, 0.5])
+    assert "g_w += -v4 / w * g_v4  # d(x / w)/dw = -(x / w) / w" in tape.source
+    for w, x in [(2.0, 0.5), (-1.5, 3.0)]:
+        inputs = [Value(w), Value(x)]
+        assert tape.value_and_grad(w, x)[1] == pytest.approx(grad(f(*inputs), inputs), rel=1e-15)
+    rows = [0.5, 3.0, -2.0]
+    _, (g_w,) = tape.batch_value_and_grad(2.0, rows)
+    assert g_w == pytest.approx(sum(tape.value_and_grad(2.0, x)[1][0] for x in rows), rel=1e-14)
+    with pytest.raises(ZeroDivisionError, match="^row 1: div: division by zero"):
+        tape.batch_value_and_grad(2.0, [0.5, 0.0])
+    pytest.importorskip("numpy")  # the rest is the batch backend's
+    _, (g_numpy,) = tape.batch_value_and_grad(2.0, rows, backend="numpy")
+    assert g_numpy == pytest.approx(g_w, rel=1e-14)
+    with pytest.raises(ZeroDivisionError, match="^row 1: div: division by zero"):
+        tape.batch_value_and_grad(2.0, [0.5, 0.0], backend="numpy")

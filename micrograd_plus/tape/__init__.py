@@ -252,6 +252,8 @@ def _engine_apply(op: str, operands: list[float]) -> float:
         return (first + operands[1]).data
     if op == "*":
         return (first * operands[1]).data
+    if op == "/":
+        return (first / operands[1]).data
     if op == "**":
         return (first ** operands[1]).data
     return getattr(first, op)().data

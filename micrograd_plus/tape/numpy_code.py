@@ -169,7 +169,7 @@ def _forward(step: Step) -> str:
     op = step.op
     if op == "constant":
         return x[0]
-    if op in ("+", "*"):
+    if op in ("+", "*", "/"):
         return f"{x[0]} {op} {x[1]}"
     if op == "**":
         return f"power({x[0]}, {x[1]})"
@@ -189,6 +189,8 @@ def _forward_checks(step: Step) -> list[str]:
         return [f"first_bad_row({x[0]} <= 0)"]
     if step.op == "exp":
         return [f"first_bad_row(isinf({step.name}) & isfinite({x[0]}))"]
+    if step.op == "/":
+        return [f"first_bad_row({x[1]} == 0)"]
     if step.op == "**":
         base, exponent, out = x[0], x[1], step.name
         return [
@@ -198,28 +200,30 @@ def _forward_checks(step: Step) -> list[str]:
     return []
 
 
-def _local(step: Step, i: int) -> tuple[str | None, bool]:
-    """d(node)/d(operand i) over the rows (None: it is 1); and whether it is per row."""
+def _local(step: Step, i: int) -> str | None:
+    """d(node)/d(operand i) over the rows (None: it is 1)."""
     x = [operand_text(o) for o in step.operands]
     op, out, xi = step.op, step.name, x[i]
     if op == "+":
-        return None, False
+        return None
     if op == "*":
-        return x[1 - i], False  # per row when the other operand is: decided by the caller
+        return x[1 - i]
+    if op == "/":
+        return f"(1.0 / {x[1]})" if i == 0 else f"(-{out} / {x[1]})"
     if op == "**":
         y = x[1]
         if i == 0:
             if isinstance(step.operands[1], float) and step.operands[1] == 0:
-                return "0.0", False  # x**0 is the constant 1 (as the engine's rule)
-            return f"{y} * {xi} ** ({y} - 1.0)", True
-        return f"where({x[0]} == 0, 0.0, {out} * log({x[0]}))", True
+                return "0.0"  # x**0 is the constant 1 (as the engine's rule)
+            return f"{y} * {xi} ** ({y} - 1.0)"
+        return f"where({x[0]} == 0, 0.0, {out} * log({x[0]}))"
     local = {
         "exp": out, "log": f"(1.0 / {xi})", "tanh": f"(1.0 - {out} * {out})",
         "sigmoid": f"{out} * (1.0 - {out})", "relu": f"({xi} > 0)", "abs": f"sign({xi})",
     }
     if op in local:
-        return local[op], True
-    return f"rows_of(rule_{_identifier(op)}_{i}, {', '.join([out, *x])})", True
+        return local[op]
+    return f"rows_of(rule_{_identifier(op)}_{i}, {', '.join([out, *x])})"
 
 
 def _backward_checks(step: Step, i: int) -> list[str]:
@@ -237,14 +241,10 @@ def _backward_checks(step: Step, i: int) -> list[str]:
 
 
 def _accumulate(step: Step, i: int, operand: str, assigned: set[str], batched: set[str]) -> str:
-    local, _ = _local(step, i)
-    node_rows = step.name in batched
+    local = _local(step, i)
     upstream = f"g_{step.name}"
-    if step.op == "*":
-        local_rows = isinstance(step.operands[1 - i], str) and step.operands[1 - i] in batched
-    else:
-        local_rows = node_rows
-    if operand in batched or not node_rows:
+    local_rows = local is not None and bool(set(re.findall(r"[A-Za-z_]\w*", local)) & batched)
+    if operand in batched or step.name not in batched:
         term = upstream if local is None else f"{local} * {upstream}"
     elif local is None:
         term = f"{upstream}.sum()"

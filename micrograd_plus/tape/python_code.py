@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ..engine import RULES, _power, _stable_sigmoid
+from ..engine import RULES, Value
 from .record import BUILT_IN, Recording, Step, constant, forward_function
 
 
@@ -27,8 +27,8 @@ def forward_expression(step: Step) -> str:
     op = step.op
     if op == "constant":
         return x[0]
-    if op in ("+", "*"):
-        return f"{x[0]} {op} {x[1]}"
+    if op in ("+", "*", "/"):
+        return f"{x[0]} {op} {x[1]}"  # dividing by zero raises, and the engine's message follows
     if op == "**":
         exponent = step.operands[1]
         if isinstance(exponent, float) and exponent.is_integer() and not isinstance(step.operands[0], float):
@@ -36,6 +36,8 @@ def forward_expression(step: Step) -> str:
         return f"power({x[0]}, {x[1]})"  # checked: a negative base may need a whole exponent
     if op == "relu":
         return f"{x[0]} if {x[0]} > 0 else 0.0"
+    if op == "sigmoid":  # the engine's two branches: exp never sees a large positive number
+        return f"1.0 / (1.0 + exp(-{x[0]})) if {x[0]} >= 0 else exp({x[0]}) / (1.0 + exp({x[0]}))"
     if op in BUILT_IN:
         return f"{op}({x[0]})"
     return f"{op_function(op)}({', '.join(x)})"
@@ -49,6 +51,10 @@ def local_derivative(step: Step, i: int) -> tuple[str | None, str]:
         return None, f"d({x[0]} + {x[1]})/d{xi} = 1"
     if op == "*":
         return x[1 - i], f"d({x[0]} * {x[1]})/d{xi} = {x[1 - i]}"
+    if op == "/" and i == 0:
+        return f"1.0 / {x[1]}", f"d({x[0]} / {x[1]})/d{xi} = 1 / {x[1]}"
+    if op == "/":
+        return f"-{out} / {x[1]}", f"d({x[0]} / {x[1]})/d{xi} = -({x[0]} / {x[1]}) / {x[1]}"
     if op == "**" and i == 0 and isinstance(step.operands[1], float) and step.operands[1] >= 1:
         y = step.operands[1]  # never the rule's special cases (y = 0, or x = 0 with y < 1)
         return f"{x[1]} * {xi} ** {constant(y - 1.0)}", f"d({xi} ** y)/d{xi} = y * {xi} ** (y - 1)"
@@ -67,6 +73,11 @@ def local_derivative(step: Step, i: int) -> tuple[str | None, str]:
     return f"{rule_function(op, i)}({arguments})", f"engine.RULES[{op!r}][{i}]" + (f": {doc[0]}" if doc else "")
 
 
+def checked_power(x: float, y: float) -> float:
+    """x ** y through the engine's own operation: its checks and its error messages."""
+    return (Value(x) ** y).data
+
+
 def op_function(op: str) -> str:
     return "forward_" + _identifier(op)
 
@@ -78,8 +89,8 @@ def rule_function(op: str, i: int) -> str:
 def namespace(recording: Recording) -> dict[str, object]:
     """The names the generated Python refers to: math functions, checked power, rules."""
     names: dict[str, object] = {
-        "exp": math.exp, "log": math.log, "tanh": math.tanh, "sigmoid": _stable_sigmoid,
-        "power": _power, "abs": abs, "float": float, "zip": zip,
+        "exp": math.exp, "log": math.log, "tanh": math.tanh, "power": checked_power,
+        "abs": abs, "float": float, "zip": zip,
     }
     for step in recording.steps:
         if step.op and step.op != "constant":

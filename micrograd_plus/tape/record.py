@@ -19,7 +19,7 @@ from ..engine import RULES, Value, topological_order
 
 # The operations whose forward the backends write out inline; any other op in RULES (one added
 # with define_op) is computed by its forward function, found by `forward_function`.
-BUILT_IN = ("+", "*", "**", "exp", "log", "tanh", "sigmoid", "relu", "abs")
+BUILT_IN = ("+", "*", "/", "**", "exp", "log", "tanh", "sigmoid", "relu", "abs")
 
 # Names the generated code uses for itself; a label never takes them.
 RESERVED = {"exp", "log", "tanh", "sigmoid", "power", "abs", "np", "dot", "seed", "rows", "outputs",
@@ -39,7 +39,7 @@ class Step:
     def formula(self) -> str:
         """The step as a reader writes it: `x * w`, `tanh(v2)`, `x ** 2.0`."""
         parts = [constant(o) if isinstance(o, float) else o for o in self.operands]
-        if self.op in ("+", "*", "**"):
+        if self.op in ("+", "*", "/", "**"):
             return f"{parts[0]} {self.op} {parts[1]}"
         return f"{self.op}({', '.join(parts)})"
 
