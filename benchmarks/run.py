@@ -41,8 +41,9 @@ from typing import Any, NamedTuple
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure the engine in this checkout, whatever else is installed
 
-import workloads  # noqa: E402  (beside this file)
-from report import FLOOR, MICROGRAD, PLUS, machine, report, targets  # noqa: E402
+import tapes  # noqa: E402  (beside this file)
+import workloads  # noqa: E402
+from report import FLOOR, MICROGRAD, PLUS, _target, machine, report, targets  # noqa: E402
 from workloads import Run  # noqa: E402
 
 import micrograd_plus  # noqa: E402
@@ -68,10 +69,14 @@ class Sizes(NamedTuple):
     moons: int  # points in the mlp's batch
     memory_chains: int  # chains of 1,000 operations, summed, in the graph whose memory is measured
     million: int  # repetitions of the chain run at the default recursion limit (2 operations each)
+    tape_points: tuple[int, ...]  # batch sizes of the tapes' scaling table
+    tape_widths: tuple[int, ...]  # hidden widths of the tapes' scaling table
 
 
-FULL = Sizes(chains=(10_000, 100_000), wide=100_000, moons=100, memory_chains=100, million=500_000)
-QUICK = Sizes(chains=(1_000, 10_000), wide=10_000, moons=20, memory_chains=10, million=50_000)
+FULL = Sizes(chains=(10_000, 100_000), wide=100_000, moons=100, memory_chains=100, million=500_000,
+             tape_points=(10, 100, 1_000, 10_000), tape_widths=(16, 32, 64, 128))
+QUICK = Sizes(chains=(1_000, 10_000), wide=10_000, moons=20, memory_chains=10, million=50_000,
+              tape_points=(10, 50), tape_widths=(4, 8))
 
 
 # ---- running -------------------------------------------------------------------------------------
@@ -278,11 +283,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="where to write every sample (default: out/bench.json)")
     parser.add_argument("--repetitions", type=int, default=7, help="at least 5 (default 7)")
     parser.add_argument("--quick", action="store_true", help="small sizes, to check that the script runs")
+    parser.add_argument("--tapes-only", action="store_true", help="only the tapes' tables (benchmarks/tapes.py)")
     args = parser.parse_args(argv)
     if args.repetitions < 5:
         parser.error("--repetitions must be at least 5: every figure is a median")
 
-    results = run_all(QUICK if args.quick else FULL, args.repetitions)
+    results = {} if args.tapes_only else run_all(QUICK if args.quick else FULL, args.repetitions)
     about = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
@@ -292,8 +298,19 @@ def main(argv: list[str] | None = None) -> None:
         "default_recursion_limit": DEFAULT_RECURSION_LIMIT,
         "micrograd_recursion_limit": MICROGRAD_RECURSION_LIMIT,
     }
-    checks = [] if args.quick else targets(results)  # the targets are for the full sizes
-    print(report(results, about, checks))
+    print("running tapes ...", file=sys.stderr, flush=True)
+    sizes = QUICK if args.quick else FULL
+    tape_results = tapes.run_tapes(sizes.moons, sizes.tape_points, sizes.tape_widths, args.repetitions,
+                                   interleaved, micrograd)
+    checks = [] if args.quick else [_target(*t) for t in tapes.targets(tape_results)]
+    if results:
+        checks = ([] if args.quick else targets(results)) + checks
+        print(report(results, about, checks))
+    else:
+        print("\n".join(f"- {c['target']}: {c['measured']:.3g} (target {c['relation']} {c['bound']:g}): "
+                        + ("met" if c["met"] else "NOT MET") for c in checks))
+    print("\n" + tapes.markdown(tape_results))
+    results["tapes"] = tape_results
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({**about, "results": results, "targets": checks}, indent=1))
     print(f"\nwrote {args.json}")

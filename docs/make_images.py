@@ -51,6 +51,25 @@ def main() -> None:
     # step 1: a.grad holds one of its two contributions, `? = 1.0 + ?`
     write_atomic(IMAGES / "backward_frame.svg", backward_frames(used_twice(), parameters=())[1])
 
+    # The same neuron as a tape: the picture beside its generated code (docs/readme/issue-12.md).
+    from micrograd_plus.tape import trace
+
+    def neuron(x: Value, w: Value, b: Value) -> Value:
+        xw = x * w
+        xw.label = "xw"
+        n = xw + b
+        n.label = "n"
+        y = n.tanh()
+        y.label = "y"
+        return y
+
+    tape = trace(neuron, [2.0, -0.5, 0.1])
+    inputs = [Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")]
+    y = neuron(*inputs)
+    y.backward()
+    (IMAGES / "tape_neuron.svg").write_text(draw(y, parameters=inputs[1:]).svg())
+    (IMAGES / "tape_neuron.py.txt").write_text(tape.source.split("\n\n\n")[1])
+
     curves = Path("out/04_five_optimizers/loss_curves.png")
     if curves.exists():
         shutil.copy(curves, IMAGES / "optimizer_loss_curves.png")

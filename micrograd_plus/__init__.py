@@ -3,6 +3,7 @@ from .custom_ops import define_op
 from .engine import Value, grad, no_grad, topological_order
 from .forward import jvp
 from .gradcheck import GradcheckError, GradcheckReport, check_derivative, check_vjp, gradcheck, gradgradcheck
+from .tape import Tape, TapeError, trace
 
 __all__ = [
     "Value",
@@ -17,6 +18,9 @@ __all__ = [
     "check_vjp",
     "GradcheckError",
     "GradcheckReport",
+    "trace",
+    "Tape",
+    "TapeError",
     "draw",
     "explain",
 ]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .expression import ExpressionError, parse, parse_assignments
 from .files import write_atomic
 from .gradcheck import gradcheck
+from .tape import TapeError
 
 if TYPE_CHECKING:
     from .notes import Section
@@ -96,6 +97,17 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         ) from None
     print(report)
     return 0 if report.ok else EXIT_MISMATCH
+
+
+def cmd_tape(args: argparse.Namespace) -> int:
+    from .tape import trace
+    from .tape.python_code import annotated
+
+    expression, _, leaves = _evaluate(args)  # reports unknown names and domain errors first
+    tape = trace(lambda *xs: expression.build(dict(zip(leaves, xs))), list(leaves.values()))
+    print(f"the tape of {expression.text}: forward, then backward, one line per node\n")
+    print(annotated(tape.recording, [leaf.data for leaf in leaves.values()]))
+    return 0
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
@@ -199,6 +211,7 @@ def _train_and_validate(problem, args: argparse.Namespace, hidden, epochs: int):
         l1=args.l1,
         l2=args.l2,
         seed=args.seed,
+        compile=args.compile,
     )
 
 
@@ -433,6 +446,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--eps", type=_positive_float, help="a fixed finite-difference step (default: search the steps)"
     )
 
+    tape = command(
+        "tape",
+        cmd_tape,
+        "backpropagation as code: the traced forward and backward lines of an expression, with their numbers",
+        "micrograd-plus tape 'tanh(x*w + b)' x=2 w=-0.5 b=0.1",
+    )
+    expression_arguments(tape)
+
     from .experiments import DATASETS, OPTIMIZERS  # the choices the training commands offer
 
     def training_arguments(sub: argparse.ArgumentParser, out: str) -> None:
@@ -457,6 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--l1", type=_non_negative_float, default=0.0, help="L1 penalty on every layer's weights")
     train.add_argument("--l2", type=_non_negative_float, default=0.0, help="L2 penalty on every layer's weights")
     train.add_argument("--kfold", type=_positive_int, metavar="K", help="first report K-fold cross-validation")
+    train.add_argument("--compile", nargs="?", const="python", default=False, choices=["python", "numpy"],
+                       help="trace one sample's loss once and replay it (same result, faster); numpy: whole batches")
 
     compare = command(
         "compare-optimizers",
@@ -484,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python flushes stdout again at exit and would fail again: point it at nowhere first
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE_CLOSED
-    except (CommandError, ExpressionError, ArithmeticError, ValueError, TypeError) as error:
+    except (CommandError, ExpressionError, ArithmeticError, ValueError, TypeError, TapeError) as error:
         print(f"micrograd-plus {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except Exception as error:  # noqa: BLE001 - the last resort: never a traceback, never exit 1

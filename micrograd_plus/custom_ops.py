@@ -18,6 +18,10 @@ from .numerics import as_float, finite
 # (`math domain error` alone does not say where); other types pass through untouched.
 _RENAMEABLE = (ValueError, ArithmeticError, OverflowError, ZeroDivisionError, FloatingPointError)
 
+# Each defined op's forward on floats, with the same checks and messages as the op itself, for
+# readers that replay a graph without Values (the tape). The built-in ops compute in Value's methods.
+FORWARD: dict[str, Callable[..., float]] = {}
+
 
 def define_op(
     name: str, forward: Callable[..., float], *rules: Callable[..., Operand]
@@ -46,11 +50,8 @@ def define_op(
     arity = len(rules)
     _check_arity(name, forward, arity)
 
-    def op(*operands: Value | Number) -> Value:
-        if len(operands) != arity:
-            raise TypeError(f"{name}: takes {arity} operand(s), one per rule; got {len(operands)}")
-        operands = tuple([_operand(x, name) for x in operands])
-        numbers = [_data(x) for x in operands]
+    def compute(*numbers: float) -> float:
+        """forward(*numbers), its errors naming the op and where, its result checked finite."""
         try:
             result = forward(*numbers)
         except (ArithmeticError, ValueError) as error:
@@ -62,11 +63,18 @@ def define_op(
             result = as_float(result, f"{name}: the forward's result")
         if result - result:  # inf or nan
             finite(result, name, *numbers)
-        return _node_of(result, operands, name)
+        return result
+
+    def op(*operands: Value | Number) -> Value:
+        if len(operands) != arity:
+            raise TypeError(f"{name}: takes {arity} operand(s), one per rule; got {len(operands)}")
+        operands = tuple([_operand(x, name) for x in operands])
+        return _node_of(compute(*[_data(x) for x in operands]), operands, name)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = forward.__doc__
     RULES[name] = tuple(rules)
+    FORWARD[name] = compute
     return op
 
 

@@ -170,8 +170,10 @@ def train_model(
     l2: float = 0.0,
     seed: int = 0,
     progress: bool = True,
+    compile: bool | str = False,
 ) -> Run:
-    """Split, scale, build and fit: one training run with validation after every epoch."""
+    """Split, scale, build and fit: one training run with validation after every epoch.
+    compile: as fit's (True or "python", "numpy": replay traced tapes instead of graphs)."""
     scaler, X_train, y_train, X_val, y_val = split_and_scale(problem, seed)
     model = build_model(problem, problem.hidden if hidden is None else hidden, seed, l1, l2)
     history = fit(
@@ -186,6 +188,7 @@ def train_model(
         metric=problem.metric,
         seed=seed,
         progress=progress,
+        compile=compile,
     )
     return Run(model, history, scaler, X_train, y_train, X_val, y_val)
 

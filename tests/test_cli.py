@@ -498,3 +498,31 @@ def test_a_reader_that_closes_the_pipe_early_stops_the_command_quietly(capsys, m
         status = main(["explain", "x", "x=1"])
     assert status == 141  # 128 + SIGPIPE, what a shell reports for `... | head`
     assert capsys.readouterr().err == ""
+
+
+def test_tape_prints_forward_and_backward_lines_with_their_numbers(capsys):
+    status, out, _ = run(capsys, "tape", "tanh(x*w + b)", "x=2", "w=-0.5", "b=0.1")
+    assert status == 0
+    lines = out.splitlines()
+    assert "inputs: x = 2, w = -0.5, b = 0.1" in lines
+    assert any(line.startswith("v5 = tanh(v4)") and "# -0.716298" in line for line in lines)
+    # dtanh/dw = x (1 - tanh^2(xw + b)) = 2 * (1 - 0.716298^2) = 0.973835, worked by hand
+    assert any(line.startswith("g_w += x * g_v3") and "# 0.973835" in line and "d(x * w)/dw = x" in line for line in lines)
+
+
+def test_tape_reports_bad_input_in_one_line(capsys):
+    status, out, err = run(capsys, "tape", "log(x)", "x=-1")
+    assert status == 2 and out == ""
+    assert err == "micrograd-plus tape: error: log: input must be > 0, got -1.0\n"
+    with pytest.raises(SystemExit):
+        main(["tape", "--help"])
+    assert "example:\n  micrograd-plus tape " in capsys.readouterr().out
+
+
+def test_train_compile_prints_the_same_results_as_plain_training(capsys, tmp_path):
+    printed = {}
+    for flag in ([], ["--compile"]):
+        status, out, _ = run(capsys, "train", "--dataset", "moons", "--epochs", "3", "--out", str(tmp_path / "o"), *flag)
+        assert status == 0
+        printed[bool(flag)] = [line for line in out.splitlines() if line.startswith(("training:", "validation:"))]
+    assert printed[True] == printed[False] and len(printed[True]) == 2
