@@ -152,36 +152,40 @@ def fit(
             history["val_accuracy"] = []
 
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress or not _on_terminal())
-    for _ in bar:
-        total_loss, all_outputs, all_targets = 0.0, [], []
-        for X_batch, y_batch in _epoch(X, y, batch_size, rng):
-            if compiled:  # the same numbers from tapes: sets every p.grad
-                recheck = len(history["loss"]) % RECHECK_EVERY == 0
-                total_data, outputs = compiled.step(X_batch, y_batch, recheck)
-            else:
-                graph_outputs = [model(x) for x in X_batch]
-                total = loss(graph_outputs, y_batch) + model.regularization_loss()
-                model.zero_grad()
-                total.backward()
-                total_data, outputs = total.data, [_floats(o) for o in graph_outputs]
-            optimizer.step()
-            total_loss += total_data * len(X_batch)
-            all_outputs += outputs
-            all_targets += y_batch
-        history["loss"].append(total_loss / len(X))
-        _check_diverged(model, history["loss"], optimizer)
-        history["lr"].append(optimizer.current_lr)
-        shown = {"loss": f"{history['loss'][-1]:.4f}"}
-        if metric:
-            history["accuracy"].append(metric(all_outputs, all_targets))
-            shown["acc"] = f"{history['accuracy'][-1]:.3f}"
-        if validation is not None:
-            val_loss, val_metric = evaluate(model, *validation, loss=loss, metric=metric)
-            history["val_loss"].append(val_loss)
-            shown["val_loss"] = f"{val_loss:.4f}"
+    for epoch in bar:
+        try:
+            total_loss, all_outputs, all_targets = 0.0, [], []
+            for X_batch, y_batch in _epoch(X, y, batch_size, rng):
+                if compiled:  # the same numbers from tapes: sets every p.grad
+                    recheck = len(history["loss"]) % RECHECK_EVERY == 0
+                    total_data, outputs = compiled.step(X_batch, y_batch, recheck)
+                else:
+                    graph_outputs = [model(x) for x in X_batch]
+                    total = loss(graph_outputs, y_batch) + model.regularization_loss()
+                    model.zero_grad()
+                    total.backward()
+                    total_data, outputs = total.data, [_floats(o) for o in graph_outputs]
+                optimizer.step()
+                total_loss += total_data * len(X_batch)
+                all_outputs += outputs
+                all_targets += y_batch
+            history["loss"].append(total_loss / len(X))
+            _check_diverged(model, history["loss"], optimizer)
+            history["lr"].append(optimizer.current_lr)
+            shown = {"loss": f"{history['loss'][-1]:.4f}"}
             if metric:
-                history["val_accuracy"].append(val_metric)
-                shown["val_acc"] = f"{val_metric:.3f}"
+                history["accuracy"].append(metric(all_outputs, all_targets))
+                shown["acc"] = f"{history['accuracy'][-1]:.3f}"
+            if validation is not None:
+                val_loss, val_metric = evaluate(model, *validation, loss=loss, metric=metric)
+                history["val_loss"].append(val_loss)
+                shown["val_loss"] = f"{val_loss:.4f}"
+                if metric:
+                    history["val_accuracy"].append(val_metric)
+                    shown["val_acc"] = f"{val_metric:.3f}"
+        except OverflowError as error:  # the weights grew until an operation overflowed
+            problem = f"{error} in epoch {epoch + 1}"
+            raise _diverged(problem, epoch + 1, math.inf, optimizer) from error
         bar.set_postfix(shown, refresh=False)
     return history
 
@@ -249,7 +253,6 @@ def cross_validate(
 def _check_diverged(model: Any, losses: list[float], optimizer: Any) -> None:
     """Stop when training diverges, rather than carry on (and save) useless weights."""
     epoch, loss = len(losses), losses[-1]
-    lr = getattr(optimizer, "current_lr", None)
     ceiling = DIVERGENCE_FACTOR * max(losses[0], 1.0)
     if not math.isfinite(loss):
         problem = f"the loss became {loss}"
@@ -260,10 +263,15 @@ def _check_diverged(model: Any, losses: list[float], optimizer: Any) -> None:
                    f"epoch's {losses[0]:.4g}")
     else:
         return
+    raise _diverged(f"{problem} in epoch {epoch}", epoch, loss, optimizer)
+
+
+def _diverged(problem: str, epoch: int, loss: float, optimizer: Any) -> TrainingDiverged:
+    """The error that stops fit, saying what happened, when, and at which learning rate."""
+    lr = getattr(optimizer, "current_lr", None)
     rate = f" at learning rate {lr:g}" if isinstance(lr, (int, float)) else ""
-    raise TrainingDiverged(
-        f"fit: {problem} in epoch {epoch}: training diverged{rate}"
-        " (a smaller learning rate usually helps)",
+    return TrainingDiverged(
+        f"fit: {problem}: training diverged{rate} (a smaller learning rate usually helps)",
         epoch=epoch, loss=loss, lr=lr,
     )
 

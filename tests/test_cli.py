@@ -288,8 +288,8 @@ def test_notes_refuses_an_unknown_section_and_both_options(capsys):
     [
         (["train", "--out", "/proc/forbidden"], "cannot write /proc/forbidden"),
         (["train", "--kfold", "500"], "--kfold 500: needs 2 to 150 folds for 150 samples"),
-        # the weights grow until an operation overflows: the engine names it rather than compute inf
-        (["train", "--optimizer", "sgd", "--lr", "1e300"], "mul: -1.5046671236728527e+298 * 4.360160822978491e+298 exceeds the float range"),
+        # the weights grow until an operation overflows: the engine names it, fit says when and why
+        (["train", "--optimizer", "sgd", "--lr", "1e300"], "fit: mul: -1.5046671236728527e+298 * 4.360160822978491e+298 exceeds the float range"),
     ],
 )
 def test_training_mistakes_are_one_clear_message(capsys, argv, message):

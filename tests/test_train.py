@@ -289,13 +289,16 @@ def test_plots_without_matplotlib_say_how_to_get_it(tmp_path, monkeypatch):
 
 
 def test_fit_fails_loudly_when_training_diverges():
-    from micrograd_plus.nn import SGD, MLP, cross_entropy, fit
+    from micrograd_plus.nn import SGD, MLP, TrainingDiverged, cross_entropy, fit
 
     model = MLP(2, [3, 2], seed=0)
-    # the weights grow until an operation overflows: the engine names it rather than compute inf
-    with pytest.raises(OverflowError, match=r"mul: \S+ \* \S+ exceeds the float range"):
+    # the weights grow until an operation overflows: the engine names it, fit says when and why
+    with pytest.raises(TrainingDiverged, match=r"mul: \S+ \* \S+ exceeds the float range .*in "
+                       r"epoch 2: training diverged at learning rate 1e\+300") as stopped:
         fit(model, [[1.0, 2.0], [-1.0, 0.5]], [0, 1], loss=cross_entropy,
             optimizer=SGD(model.parameters(), lr=1e300), epochs=3, progress=False)
+    assert (stopped.value.epoch, stopped.value.lr) == (2, 1e300)
+    assert isinstance(stopped.value.__cause__, OverflowError)
 
 
 class _Tripling:
