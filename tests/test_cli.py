@@ -48,42 +48,6 @@ def test_gradcheck_exits_1_on_a_mismatch(capsys, monkeypatch):
     assert out.startswith("gradcheck failed: 1 of 2")
 
 
-def test_notes_help_says_what_the_notes_are(capsys):
-    with pytest.raises(SystemExit):
-        run(capsys, "notes", "--help")
-    printed = " ".join(capsys.readouterr().out.split())
-    assert "the study notes this project grew from" in printed
-    assert "dense-layer derivation stops where softmax and cross-entropy begin" in printed
-
-
-def test_notes_section_prints_one_section_and_writes_its_pictures(capsys, tmp_path):
-    status, printed, _ = run(capsys, "notes", "--section", "lr-decay", "--out", str(tmp_path))
-    assert status == 0
-    assert "  after 100 steps the rate is 1 / (1 + 0.01·100) = 0.5" in printed.splitlines()
-    assert [p.name for p in tmp_path.iterdir()] == ["lr_decay.png"]
-    assert f"wrote {tmp_path / 'lr_decay.png'}" in printed
-
-
-def test_notes_all_prints_every_section_in_the_notes_order(capsys, tmp_path):
-    from micrograd_plus.notes import SECTIONS
-
-    status, printed, _ = run(capsys, "notes", "--all", "--out", str(tmp_path))
-    assert status == 0
-    places = [printed.index(f"(micrograd-plus notes --section {name})") for name in SECTIONS]
-    assert places == sorted(places)
-    assert len(list(tmp_path.iterdir())) == 13  # every section's pictures
-
-
-def test_notes_refuses_an_unknown_section_and_both_options(capsys):
-    with pytest.raises(SystemExit) as exit_status:
-        run(capsys, "notes", "--section", "tanh")
-    assert exit_status.value.code == 2
-    assert "invalid choice: 'tanh'" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        run(capsys, "notes", "--section", "relu", "--all")
-    assert "not allowed with argument --section" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -247,42 +211,6 @@ def test_compare_optimizers_writes_one_table_row_per_optimizer(capsys, tmp_path)
     assert table.strip() in printed
 
 
-def test_notes_help_says_what_the_notes_are(capsys):
-    with pytest.raises(SystemExit):
-        run(capsys, "notes", "--help")
-    printed = " ".join(capsys.readouterr().out.split())
-    assert "the study notes this project grew from" in printed
-    assert "dense-layer derivation stops where softmax and cross-entropy begin" in printed
-
-
-def test_notes_section_prints_one_section_and_writes_its_pictures(capsys, tmp_path):
-    status, printed, _ = run(capsys, "notes", "--section", "lr-decay", "--out", str(tmp_path))
-    assert status == 0
-    assert "  after 100 steps the rate is 1 / (1 + 0.01·100) = 0.5" in printed.splitlines()
-    assert [p.name for p in tmp_path.iterdir()] == ["lr_decay.png"]
-    assert f"wrote {tmp_path / 'lr_decay.png'}" in printed
-
-
-def test_notes_all_prints_every_section_in_the_notes_order(capsys, tmp_path):
-    from micrograd_plus.notes import SECTIONS
-
-    status, printed, _ = run(capsys, "notes", "--all", "--out", str(tmp_path))
-    assert status == 0
-    places = [printed.index(f"(micrograd-plus notes --section {name})") for name in SECTIONS]
-    assert places == sorted(places)
-    assert len(list(tmp_path.iterdir())) == 13  # every section's pictures
-
-
-def test_notes_refuses_an_unknown_section_and_both_options(capsys):
-    with pytest.raises(SystemExit) as exit_status:
-        run(capsys, "notes", "--section", "tanh")
-    assert exit_status.value.code == 2
-    assert "invalid choice: 'tanh'" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        run(capsys, "notes", "--section", "relu", "--all")
-    assert "not allowed with argument --section" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -297,42 +225,6 @@ def test_training_mistakes_are_one_clear_message(capsys, argv, message):
     status, _, err = run(capsys, *argv, *defaults, "--dataset", "vertical")
     assert status == 2
     assert err.startswith(f"micrograd-plus train: error: {message}")
-
-
-def test_notes_help_says_what_the_notes_are(capsys):
-    with pytest.raises(SystemExit):
-        run(capsys, "notes", "--help")
-    printed = " ".join(capsys.readouterr().out.split())
-    assert "the study notes this project grew from" in printed
-    assert "dense-layer derivation stops where softmax and cross-entropy begin" in printed
-
-
-def test_notes_section_prints_one_section_and_writes_its_pictures(capsys, tmp_path):
-    status, printed, _ = run(capsys, "notes", "--section", "lr-decay", "--out", str(tmp_path))
-    assert status == 0
-    assert "  after 100 steps the rate is 1 / (1 + 0.01·100) = 0.5" in printed.splitlines()
-    assert [p.name for p in tmp_path.iterdir()] == ["lr_decay.png"]
-    assert f"wrote {tmp_path / 'lr_decay.png'}" in printed
-
-
-def test_notes_all_prints_every_section_in_the_notes_order(capsys, tmp_path):
-    from micrograd_plus.notes import SECTIONS
-
-    status, printed, _ = run(capsys, "notes", "--all", "--out", str(tmp_path))
-    assert status == 0
-    places = [printed.index(f"(micrograd-plus notes --section {name})") for name in SECTIONS]
-    assert places == sorted(places)
-    assert len(list(tmp_path.iterdir())) == 13  # every section's pictures
-
-
-def test_notes_refuses_an_unknown_section_and_both_options(capsys):
-    with pytest.raises(SystemExit) as exit_status:
-        run(capsys, "notes", "--section", "tanh")
-    assert exit_status.value.code == 2
-    assert "invalid choice: 'tanh'" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        run(capsys, "notes", "--section", "relu", "--all")
-    assert "not allowed with argument --section" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
