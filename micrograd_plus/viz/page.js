@@ -1,7 +1,7 @@
 // The live page: the picture, the controls and window.micrograd, over page_engine.js (the numbers)
 // and page_words.js (the words).
 //
-// window.micrograd: set(name, value), state(), step(k, "forward" | "backward"), wrt(name) (the
+// window.micrograd: set(name, value) (as typing it into the input's field), state(), step(k, "forward" | "backward"), wrt(name) (the
 // input whose tangents forward mode shows), select(name) (as a click), zoom("fit" | scale).
 "use strict";
 (function () {
@@ -140,7 +140,10 @@
   function problem() {
     const m = model;
     const failed = m.error.findIndex((e) => e);
-    if (failed >= 0) return `${nodes[failed].name} cannot be computed: ${m.error[failed]}. Every value that depends on it is unknown (?).`;
+    if (failed >= 0) {
+      const what = nodes[failed].op ? `${nodes[failed].name} cannot be computed` : `the input ${nodes[failed].name} is refused`;
+      return `${what}: ${m.error[failed]}. Every value that depends on it is unknown (?).`;
+    }
     if (m.backwardError) return `backward stops at ${nodes[m.backwardError.node].name}: ${m.backwardError.message}.`;
     return null;
   }
@@ -223,7 +226,8 @@
       row.className = "mg-input";
       const span = Math.max(1, Math.abs(leaf.data)) * 2;
       const id = `mg-in-${leaf.index}`;
-      row.innerHTML = `<label for="${id}"></label><input id="${id}" type="number" step="any">` +
+      // a text field, so that `inf` or `nan` can be typed, and refused as the engine refuses them
+      row.innerHTML = `<label for="${id}"></label><input id="${id}" type="text" inputmode="decimal" spellcheck="false">` +
         `<input type="range" aria-label="" min="${leaf.data - span}" max="${leaf.data + span}" step="${span / 500}">`;
       row.querySelector("label").textContent = leaf.name;
       const [field, slider] = row.querySelectorAll("input");
@@ -232,8 +236,8 @@
       slider.value = leaf.data;
       if (leaf.fixed) { field.disabled = slider.disabled = true; row.title = leaf.fixed; }
       field.addEventListener("input", () => {
-        const value = Number(field.value);
-        if (field.value.trim() === "" || !Number.isFinite(value)) { field.classList.add("mg-bad"); return; }
+        const value = pythonFloat(field.value);
+        if (value === null) { field.classList.add("mg-bad"); return; }
         field.classList.remove("mg-bad");
         update(leaf.index, value, "field");
       });
@@ -248,11 +252,21 @@
     $("mg-wrt").value = wrt;
   }
 
+  // the text as Python's float() reads it: `2`, `-0.5`, `1e-3`, `inf`, `nan`, `1e999` (inf);
+  // null for anything else
+  function pythonFloat(text) {
+    const t = text.trim().toLowerCase();
+    const words = { inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "+infinity": Infinity,
+      "-infinity": -Infinity, nan: NaN, "+nan": NaN, "-nan": NaN };
+    if (t in words) return words[t];
+    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t) ? Number(t) : null;
+  }
+
   function update(i, value, from) {
     inputs[i] = value;
     const f = fields.get(i);
-    if (f && from !== "field") f.field.value = String(value);
-    if (f && from !== "slider") {
+    if (f && from !== "field") f.field.value = pyRepr(value).replace(/\.0$/, "");
+    if (f && from !== "slider" && Number.isFinite(value)) {
       if (value < Number(f.slider.min)) f.slider.min = value;
       if (value > Number(f.slider.max)) f.slider.max = value;
       f.slider.value = value;
@@ -357,7 +371,8 @@
     set(n, value) {
       const leaf = leafNamed(n);
       if (leaf.fixed) throw new Error(`set: ${n} is ${leaf.fixed}`);
-      if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`set: ${n} needs a finite number, got ${value}`);
+      // inf and nan are taken, as a typed `inf` is, and the engine's refusal shows on the node
+      if (typeof value !== "number") throw new Error(`set: ${n} needs a number, got ${value}`);
       update(leaf.index, value, "api");
       return this.state();
     },
