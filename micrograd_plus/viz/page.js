@@ -27,7 +27,8 @@
     data: groups[i] && groups[i].querySelector(".mg-data"),
     grad: groups[i] && groups[i].querySelector(".mg-grad"),
     fill: groups[i] && groups[i].querySelector(".mg-fill"),
-    message: null,
+    message: null, // the engine's message under the node, on a card
+    card: null,
   }));
   const edgeCells = edges.map((e) => {
     const group = document.getElementById(`e${e.parent}_${e.position}`);
@@ -67,18 +68,45 @@
     return "#" + base.map((c) => Math.round(255 + (c - 255) * tint).toString(16).padStart(2, "0")).join("");
   }
 
+  const MESSAGE_WIDTH = 48; // characters in a line of an error message under its node
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  // The engine's message under the node it belongs to, on a white card above everything drawn
+  // near it (edge labels included), in lines broken at spaces that stay in the text, so that the
+  // element's text is still the message, character for character.
   function showMessage(i, message) {
     const cell = cells[i];
-    if (!message) { if (cell.message) { cell.message.remove(); cell.message = null; } return; }
-    if (!cell.message && groups[i]) {
+    if (!message) {
+      if (cell.message) { cell.card.remove(); cell.message.remove(); cell.message = cell.card = null; }
+      return;
+    }
+    if (!groups[i]) return;
+    if (!cell.message) {
       const box = groups[i].getBBox();
-      cell.message = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      cell.card = document.createElementNS(SVG_NS, "rect");
+      cell.card.setAttribute("class", "mg-message-card");
+      cell.message = document.createElementNS(SVG_NS, "text");
       cell.message.setAttribute("class", "mg-message");
       cell.message.setAttribute("x", box.x);
       cell.message.setAttribute("y", box.y + box.height + 11);
-      groups[i].appendChild(cell.message);
+      groups[i].append(cell.card, cell.message);
+      groups[i].parentNode.appendChild(groups[i]); // drawn last, so on top
     }
-    show(cell.message, message);
+    if (shownText.get(cell.message) === message) return;
+    cell.message.textContent = "";
+    const x = cell.message.getAttribute("x");
+    for (const [k, line] of message.match(new RegExp(`.{1,${MESSAGE_WIDTH}}(\\s|$)|\\S+\\s?`, "g")).entries()) {
+      const span = document.createElementNS(SVG_NS, "tspan");
+      span.setAttribute("x", x);
+      if (k) span.setAttribute("dy", "1.15em");
+      span.textContent = line;
+      cell.message.appendChild(span);
+    }
+    const text = cell.message.getBBox();
+    const pad = 2;
+    Object.entries({ x: text.x - pad, y: text.y - pad, width: text.width + 2 * pad, height: text.height + 2 * pad })
+      .forEach(([key, value]) => cell.card.setAttribute(key, value));
+    shownText.set(cell.message, message);
   }
 
   const view = { mode: "backward", step: backwardOrder.length, selected: null };
@@ -137,14 +165,16 @@
   let wordsText = ""; // as explain() words it; shown with shorter indents
   const chainBox = document.getElementById("mg-chain");
 
+  const sentence = (message) => (message.endsWith(".") ? message : `${message}.`);
+
   function problem() {
     const m = model;
     const failed = m.error.findIndex((e) => e);
     if (failed >= 0) {
       const what = nodes[failed].op ? `${nodes[failed].name} cannot be computed` : `the input ${nodes[failed].name} is refused`;
-      return `${what}: ${m.error[failed]}. Every value that depends on it is unknown (?).`;
+      return `${what}: ${sentence(m.error[failed])} Every value that depends on it is unknown (?).`;
     }
-    if (m.backwardError) return `backward stops at ${nodes[m.backwardError.node].name}: ${m.backwardError.message}.`;
+    if (m.backwardError) return `backward stops at ${nodes[m.backwardError.node].name}: ${sentence(m.backwardError.message)}`;
     return null;
   }
 
@@ -238,7 +268,6 @@
       field.addEventListener("input", () => {
         const value = pythonFloat(field.value);
         if (value === null) { field.classList.add("mg-bad"); return; }
-        field.classList.remove("mg-bad");
         update(leaf.index, value, "field");
       });
       slider.addEventListener("input", () => update(leaf.index, Number(slider.value), "slider"));
@@ -266,6 +295,7 @@
     inputs[i] = value;
     const f = fields.get(i);
     if (f && from !== "field") f.field.value = pyRepr(value).replace(/\.0$/, "");
+    if (f) f.field.classList.toggle("mg-bad", !Number.isFinite(value)); // inf and nan are refused
     if (f && from !== "slider" && Number.isFinite(value)) {
       if (value < Number(f.slider.min)) f.slider.min = value;
       if (value > Number(f.slider.max)) f.slider.max = value;
