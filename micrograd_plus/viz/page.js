@@ -1,8 +1,9 @@
 // The live page: the picture, the controls and window.micrograd, over page_engine.js (the numbers)
 // and page_words.js (the words).
 //
-// window.micrograd: set(name, value) (as typing it into the input's field), state(), step(k, "forward" | "backward"), wrt(name) (the
-// input whose tangents forward mode shows), select(name) (as a click), zoom("fit" | scale).
+// window.micrograd: set(name, value) (as typed into the input's field), state(), step(k,
+// "forward" | "backward"), wrt(name) (the input whose tangents forward mode shows), select(name)
+// (as a click), zoom("fit" | scale).
 "use strict";
 (function () {
   const { number, factor, pyRepr, constant, RULES, readGraph, compute } = microgradEngine;

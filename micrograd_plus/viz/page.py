@@ -199,7 +199,9 @@ def _leaves_below(frozen: list[Value]) -> dict[Value, str]:
 
 
 def _number(x: float) -> float | str:
-    """JSON has no inf or nan: those travel as strings the script turns back into numbers."""
+    """JSON has no inf or nan: those travel as strings the script turns back into numbers.
+    (The engine keeps every value finite; a derivative Python could not evaluate, kept for an
+    op the page cannot recompute, is nan.)"""
     return x if math.isfinite(x) else repr(x)
 
 
