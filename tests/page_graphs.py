@@ -18,7 +18,7 @@ def every_op() -> Value:
     """Each operation at least once, a constant on each side, and a value used three times."""
     a, b, c = Value(0.7, label="a"), Value(-1.3, label="b"), Value(2.5, label="c")
     s = (a * b).sigmoid() + (b * 2.0).relu() + (c - a).abs()
-    t = (c.log() + 2 ** a) * (b ** 2) + c ** a + (a / c).exp() + a.tanh() * 3.0
+    t = (c.log() + 2 ** a) * (b ** 2) + c ** a + (a / c).exp() + a.tanh() * 3.0 + 1.0 / b
     out = s * t + a
     out.label = "out"
     return out
@@ -49,6 +49,8 @@ def replay(root: Value, values: dict[str, float]) -> list[Value]:
             new[node] = a + rest[0]
         elif node._op == "*":
             new[node] = a * rest[0]
+        elif node._op == "/":
+            new[node] = a / rest[0]
         elif node._op == "**":
             new[node] = a ** rest[0]
         else:

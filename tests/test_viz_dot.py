@@ -97,6 +97,18 @@ def test_formulas_name_the_operands():
     assert "= 2·x = 6.0" in source  # d(x**2)/dx with the constant worked out
 
 
+def test_a_quotient_shows_its_two_rules_in_symbols_and_a_constant_folded_in():
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    q = a / b
+    q.label = "q"
+    source = draw(q + 1.0 / a + a / 4.0).source
+    assert "∂q/∂a = 1/b = 0.5" in source and "∂q/∂b = -q/b = -0.75" in source  # -a/b² = -(a/b)/b
+    assert "∂v2/∂a = -v2/a = -0.1111" in source  # v2 = 1 / a: d/da = -(1/a)/a
+    assert "∂v1/∂a = 1/4 = 0.25" in source  # v1 = a / 4: the constant written in
+    for op in ("label=<1 />", "label=</ 4>"):
+        assert op in source
+
+
 def test_constants_are_folded_into_the_operation():
     x = Value(1.5, label="x")
     source = draw((x * 3 - 1) ** 2 + 2**x).source

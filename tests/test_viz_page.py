@@ -8,7 +8,10 @@ import re
 import subprocess
 import sys
 
-from micrograd_plus import Value
+import pytest
+
+from micrograd_plus import Value, engine
+from micrograd_plus.engine import _node
 from micrograd_plus.cli import main
 from micrograd_plus.notes import dense_layer
 from micrograd_plus.viz import draw, save_page
@@ -38,11 +41,41 @@ def test_the_tape_lists_every_node_in_topological_order_with_its_operands():
     assert tape["nodes"][3]["heads"] == ["∂v3/∂x", "∂v3/∂y"] and tape["nodes"][3]["formulas"] == ["y", "x"]
 
 
-def test_constants_and_non_finite_numbers_survive_json():
-    x = Value(float("inf"), label="x")
-    tape = tape_of(page_html((Value(2.0, label="a") * 3.0 + 1.0) * x.relu()))
-    assert {"c": 3.0} in [n["args"] for n in tape["nodes"] if n["op"] == "*"][0]
-    assert [n["data"] for n in tape["nodes"] if n["name"] == "x"] == ["inf"]
+def strict_tape_of(page: str) -> dict:
+    """The tape as JavaScript's JSON.parse reads it: a bare NaN or Infinity is an error."""
+    def refuse(word):
+        raise ValueError(f"{word} is not JSON")
+    text = re.search(r'<script type="application/json" id="mg-tape">(.*?)</script>', page, re.S)[1]
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_constants_travel_to_the_last_bit_and_non_finite_numbers_cannot_enter():
+    a = Value(2.0, label="a")
+    root = (a * 3.0 + 0.30000000000000004) / 7.0 * 5e-324 + 1e308 + 1.0 / a
+    constants = [arg["c"] for n in strict_tape_of(page_html(root))["nodes"] for arg in n.get("args", ())
+                 if type(arg) is dict]
+    assert sorted(constants) == [5e-324, 0.30000000000000004, 1.0, 3.0, 7.0, 1e308]
+    # so no graph holds inf or nan for the tape to carry: the engine refuses them at the door
+    with pytest.raises(ValueError, match="Value: data: inf is not a finite number"):
+        Value(float("inf"), label="x")
+    with pytest.raises(ValueError, match="mul: the operand nan is not a finite number"):
+        a * float("nan")
+
+
+def test_a_derivative_python_could_not_evaluate_travels_as_nan_text(monkeypatch):
+    # an op the page cannot recompute keeps Python's local derivatives; where its rule fails
+    # (0.5 / out at out = 0) Python's edge label shows nan, and so must the tape, as valid JSON
+    monkeypatch.setitem(engine.RULES, "halfroot", (lambda out, x: 0.5 / out,))
+    x = Value(0.0, label="x")
+    root = _node(0.0, x, None, "halfroot") * 2.0
+    node = next(n for n in strict_tape_of(page_html(root))["nodes"] if n["op"] == "halfroot")
+    assert node["local"] == ["nan"]
+
+
+def test_the_tape_quotes_each_label_as_the_engines_messages_do():
+    tape = tape_of(page_html(Value(1.0, label="it's") * Value(2.0) + Value(3.0, label="w")))
+    quoted = {n["name"]: n.get("labelRepr") for n in tape["nodes"] if not n["op"]}
+    assert sorted(quoted.values(), key=str) == ['"it\'s"', "'w'", None]
 
 
 def test_a_label_cannot_break_out_of_the_script_or_the_svg():

@@ -15,6 +15,7 @@ import pytest
 from micrograd_plus import Value, jvp
 from micrograd_plus import engine
 from micrograd_plus.engine import _node
+from micrograd_plus.numerics import POLICY
 from micrograd_plus.notes import dense_layer
 from micrograd_plus.viz import draw, save_frames, save_page
 from micrograd_plus.viz.explain import explain, step_texts
@@ -58,7 +59,7 @@ def open_page(browser, tmp_path):
 
 
 def assert_close(browser_value, python_value):
-    assert browser_value == pytest.approx(python_value, rel=1e-12, abs=1e-300)
+    assert browser_value == pytest.approx(python_value, rel=1e-12, abs=1e-300, nan_ok=True)
 
 
 @pytest.mark.parametrize("build", [page_graphs.small, page_graphs.every_op, page_graphs.mlp_loss,
@@ -89,7 +90,7 @@ def test_after_setting_inputs_every_value_and_grad_equals_python_backward(open_p
 
 def test_the_slider_and_the_number_field_both_recompute(open_page):
     page = open_page(page_graphs.small())
-    page.evaluate("""(() => { const field = document.querySelector('#mg-inputs input[type=number]');
+    page.evaluate("""(() => { const field = document.querySelector('#mg-inputs input[type=text]');
         field.value = '0.5'; field.dispatchEvent(new Event('input')); })()""")
     x = page.evaluate("micrograd.state()")["nodes"][0]
     assert (x["name"], x["data"], x["grad"]) == ("x", 0.5, pytest.approx(-3.0 + 1 - math.tanh(0.5) ** 2, rel=1e-12))
@@ -162,6 +163,8 @@ WORDED_GRAPHS = {
     "rounded factors": _rounded_factors,
     "rounding noise": _rounding_noise,
     "notes": lambda: dense_layer().E,
+    "a / b": lambda: _quotient(),
+    "1 / x": lambda: _reused(lambda x: 1.0 / x + x / 4.0),
 }
 
 
@@ -277,6 +280,111 @@ def test_a_backward_error_shows_the_engines_message_too(open_page):
     assert all(node["grad"] is None for node in state["nodes"])
 
 
+def _quotient():
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    q = a / b * 2.0 + a
+    q.label = "q"
+    return q
+
+
+@pytest.mark.parametrize("values", [{"b": 0.0}, {"b": -0.0}, {"a": 1e308, "b": 1e-10}, {"a": 1e308},
+                                    {"a": 1e308, "b": 0.9}],
+                         ids=["div by zero", "div by -0.0", "div overflows", "add overflows", "mul overflows"])
+def test_a_division_by_zero_or_an_overflow_shows_the_engines_message_on_its_node(open_page, values):
+    root = _quotient()
+    page = open_page(root)
+    for name, value in values.items():
+        state = page.evaluate(f"micrograd.set({name!r}, {value!r})")
+    with pytest.raises(ArithmeticError) as python_error:
+        page_graphs.replay(root, values)
+    failing = [node for node in state["nodes"] if node["error"]]
+    assert [node["error"] for node in failing] == [str(python_error.value)]
+    index = state["nodes"].index(failing[0])
+    assert page.evaluate(f"document.querySelector('#v{index} .mg-message').textContent") == str(python_error.value)
+    assert state["nodes"][-1]["data"] is None and all(node["grad"] is None for node in state["nodes"])
+    assert f"{failing[0]['name']} cannot be computed: {python_error.value}." in state["words"]
+
+
+def _gradient_overflows():
+    # q = a / b = 1e300 is finite, but dq/db = -q/b = -1e600 is not, and tanh's 0 times that
+    # is nan: backward stops at b
+    a, b = Value(1.0, label="a"), Value(1.0, label="b")
+    q = (a / b).tanh() + a / b
+    q.label = "q"
+    return q
+
+
+def _product_gradient_overflows():
+    # p = a * b = 1.0 and r = p * c = 1e200, but dr/db = a * c = 1e400
+    a, b, c = Value(1.0, label="a"), Value(1.0, label="b"), Value(1.0, label="c")
+    r = a * b * c
+    r.label = "r"
+    return r
+
+
+def _derivative_overflows():
+    # x ** -1.0 = 1e200 is finite, but its derivative -1.0 * x ** -2.0 overflows inside the rule
+    x = Value(2.0, label="x")
+    y = x ** -1.0 * 3.0
+    y.label = "y"
+    return y
+
+
+@pytest.mark.parametrize("build, values, culprit", [
+    (_gradient_overflows, {"b": 1e-300}, "b"),
+    (_product_gradient_overflows, {"a": 1e200, "b": 1e-200, "c": 1e200}, "b"),
+    (_derivative_overflows, {"x": 1e-200}, "v1"),
+], ids=["gradient nan", "gradient inf", "derivative overflows"])
+def test_backward_names_the_first_node_whose_gradient_is_not_finite_as_the_engine_does(
+        open_page, build, values, culprit):
+    root = build()
+    page = open_page(root)
+    for name, value in values.items():
+        state = page.evaluate(f"micrograd.set({name!r}, {value!r})")
+    rebuilt = page_graphs.replay(root, values)
+    with pytest.raises((OverflowError, ValueError)) as python_error:
+        rebuilt[-1].backward()
+    message = str(python_error.value)
+    assert message.startswith("backward: ")
+    shown = {node["name"]: node for node in state["nodes"]}
+    assert [name for name, node in shown.items() if node["error"]] == [culprit]
+    assert shown[culprit]["error"] == message
+    assert all(node["grad"] is None for node in state["nodes"])
+    assert all(node["data"] is not None for node in state["nodes"])  # forward went through
+    assert state["words"] == f"backward stops at {culprit}: {message}" + ("" if message.endswith(".") else ".")
+
+
+@pytest.mark.parametrize("typed, number", [("inf", math.inf), ("-Infinity", -math.inf), (" nan ", math.nan),
+                                           ("1e999", math.inf)])
+def test_an_input_typed_as_inf_or_nan_shows_the_engines_refusal_instead_of_numbers(open_page, typed, number):
+    page = open_page(page_graphs.small())
+    type_into_x = """(text) => { const field = document.querySelector('#mg-inputs input[type=text]');
+        field.value = text; field.dispatchEvent(new Event('input')); return micrograd.state(); }"""
+    state = page.evaluate(f"({type_into_x})({typed!r})")
+    with pytest.raises(ValueError) as refusal:
+        Value(float(typed), label="x")
+    x = state["nodes"][0]
+    assert (x["name"], x["data"], x["error"]) == ("x", None, str(refusal.value))
+    assert str(refusal.value) == f"Value: data: {number!r} is not a finite number; {POLICY}"
+    assert all(node["data"] is None for node in state["nodes"] if node["name"] != "y")
+    assert all(node["grad"] is None for node in state["nodes"])
+    assert state["words"].startswith(f"the input x is refused: {refusal.value}.")
+    assert page.evaluate("document.querySelector('#v0 .mg-message').textContent") == str(refusal.value)
+    # a number again, and everything is computed again
+    state = page.evaluate(f"({type_into_x})('0.5')")
+    assert state["nodes"][0]["error"] is None and state["nodes"][-1]["data"] == pytest.approx(-1.5 + math.tanh(0.5))
+    assert page.evaluate("document.querySelector('#v0 .mg-message')") is None
+
+
+def test_text_that_is_no_number_leaves_the_input_as_it_was(open_page):
+    page = open_page(page_graphs.small())
+    state = page.evaluate("""(() => { const field = document.querySelector('#mg-inputs input[type=text]');
+        field.value = '2..5'; field.dispatchEvent(new Event('input'));
+        return [field.classList.contains('mg-bad'), micrograd.state()]; })()""")
+    assert state[0] is True
+    assert state[1]["nodes"][0]["data"] == 2.0 and state[1]["nodes"][0]["error"] is None
+
+
 def test_clicking_a_node_writes_its_grad_as_the_sum_of_its_contributions(open_page):
     page = open_page(page_graphs.small())
     page.evaluate("document.querySelector('#v0 text').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
@@ -294,7 +402,10 @@ def test_every_engine_op_has_a_javascript_rule_that_gives_the_same_numbers(open_
                            capture_output=True, text=True, check=True).stdout.split()
     page = open_page(page_graphs.small())
     assert set(page.evaluate("micrograd.ops")) == set(fresh) == BROWSER_OPS
-    points = [-2.5, -1.0, -0.3, 0.0, 0.4, 1.0, 2.0, 3.7]
+    # ordinary numbers, and the edges of the float range, where results and derivatives overflow
+    # (1e308 * 2.0, 1.0 / 5e-324, exp(710.0), 1e-308 ** -1.0 whose derivative overflows)
+    points = [-2.5, -1.0, -0.3, 0.0, 0.4, 1.0, 2.0, 3.7, 710.0, 1e308, -1e308, 1e-308, 5e-324]
+    failed, rules_failed = set(), set()  # (op, error type), (op, operand position, error type)
     for op in fresh:
         arity = len(engine.RULES[op])
         for operands in ([(a, b) for a in points for b in points] if arity == 2 else [(a,) for a in points]):
@@ -302,6 +413,7 @@ def test_every_engine_op_has_a_javascript_rule_that_gives_the_same_numbers(open_
             script = f"micrograd.forward({op!r}, {', '.join(map(repr, operands))})"
             if isinstance(python, Exception):
                 assert _browser_error(page, script) == str(python), (op, operands)
+                failed.add((op, type(python).__name__))
                 continue
             assert_close(page.evaluate(script), python)
             for position, rule in enumerate(engine.RULES[op]):
@@ -312,15 +424,21 @@ def test_every_engine_op_has_a_javascript_rule_that_gives_the_same_numbers(open_
                 script = f"micrograd.local({op!r}, {position}, {python!r}, {', '.join(map(repr, operands))})"
                 if isinstance(expected, Exception):
                     assert _browser_error(page, script) == str(expected), (op, position, operands)
+                    rules_failed.add((op, position, type(expected).__name__))
                 else:
                     assert_close(page.evaluate(script), expected)
+    # the grid reaches every kind of failure the engine has for these ops
+    assert failed >= {("+", "OverflowError"), ("*", "OverflowError"), ("/", "OverflowError"),
+                      ("/", "ZeroDivisionError"), ("**", "OverflowError"), ("**", "ZeroDivisionError"),
+                      ("**", "ValueError"), ("exp", "OverflowError"), ("log", "ValueError")}
+    assert rules_failed == {("**", 0, "OverflowError"), ("**", 0, "ZeroDivisionError"), ("**", 1, "ValueError")}
 
 
 def _python_op(op, operands):
     a, *rest = [Value(x) for x in operands]
     try:
-        node = {"+": lambda: a + rest[0], "*": lambda: a * rest[0], "**": lambda: a ** rest[0]}.get(
-            op, lambda: getattr(a, op)())()
+        node = {"+": lambda: a + rest[0], "*": lambda: a * rest[0], "/": lambda: a / rest[0],
+                "**": lambda: a ** rest[0]}.get(op, lambda: getattr(a, op)())()
     except (ArithmeticError, ValueError) as error:
         return error
     return node.data

@@ -1,8 +1,9 @@
 // The live page: the picture, the controls and window.micrograd, over page_engine.js (the numbers)
 // and page_words.js (the words).
 //
-// window.micrograd: set(name, value), state(), step(k, "forward" | "backward"), wrt(name) (the
-// input whose tangents forward mode shows), select(name) (as a click), zoom("fit" | scale).
+// window.micrograd: set(name, value) (as typed into the input's field), state(), step(k,
+// "forward" | "backward"), wrt(name) (the input whose tangents forward mode shows), select(name)
+// (as a click), zoom("fit" | scale).
 "use strict";
 (function () {
   const { number, factor, pyRepr, constant, RULES, readGraph, compute } = microgradEngine;
@@ -27,7 +28,8 @@
     data: groups[i] && groups[i].querySelector(".mg-data"),
     grad: groups[i] && groups[i].querySelector(".mg-grad"),
     fill: groups[i] && groups[i].querySelector(".mg-fill"),
-    message: null,
+    message: null, // the engine's message under the node, on a card
+    card: null,
   }));
   const edgeCells = edges.map((e) => {
     const group = document.getElementById(`e${e.parent}_${e.position}`);
@@ -67,18 +69,45 @@
     return "#" + base.map((c) => Math.round(255 + (c - 255) * tint).toString(16).padStart(2, "0")).join("");
   }
 
+  const MESSAGE_WIDTH = 48; // characters in a line of an error message under its node
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  // The engine's message under the node it belongs to, on a white card above everything drawn
+  // near it (edge labels included), in lines broken at spaces that stay in the text, so that the
+  // element's text is still the message, character for character.
   function showMessage(i, message) {
     const cell = cells[i];
-    if (!message) { if (cell.message) { cell.message.remove(); cell.message = null; } return; }
-    if (!cell.message && groups[i]) {
+    if (!message) {
+      if (cell.message) { cell.card.remove(); cell.message.remove(); cell.message = cell.card = null; }
+      return;
+    }
+    if (!groups[i]) return;
+    if (!cell.message) {
       const box = groups[i].getBBox();
-      cell.message = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      cell.card = document.createElementNS(SVG_NS, "rect");
+      cell.card.setAttribute("class", "mg-message-card");
+      cell.message = document.createElementNS(SVG_NS, "text");
       cell.message.setAttribute("class", "mg-message");
       cell.message.setAttribute("x", box.x);
       cell.message.setAttribute("y", box.y + box.height + 11);
-      groups[i].appendChild(cell.message);
+      groups[i].append(cell.card, cell.message);
+      groups[i].parentNode.appendChild(groups[i]); // drawn last, so on top
     }
-    show(cell.message, message);
+    if (shownText.get(cell.message) === message) return;
+    cell.message.textContent = "";
+    const x = cell.message.getAttribute("x");
+    for (const [k, line] of message.match(new RegExp(`.{1,${MESSAGE_WIDTH}}(\\s|$)|\\S+\\s?`, "g")).entries()) {
+      const span = document.createElementNS(SVG_NS, "tspan");
+      span.setAttribute("x", x);
+      if (k) span.setAttribute("dy", "1.15em");
+      span.textContent = line;
+      cell.message.appendChild(span);
+    }
+    const text = cell.message.getBBox();
+    const pad = 2;
+    Object.entries({ x: text.x - pad, y: text.y - pad, width: text.width + 2 * pad, height: text.height + 2 * pad })
+      .forEach(([key, value]) => cell.card.setAttribute(key, value));
+    shownText.set(cell.message, message);
   }
 
   const view = { mode: "backward", step: backwardOrder.length, selected: null };
@@ -137,11 +166,16 @@
   let wordsText = ""; // as explain() words it; shown with shorter indents
   const chainBox = document.getElementById("mg-chain");
 
+  const sentence = (message) => (message.endsWith(".") ? message : `${message}.`);
+
   function problem() {
     const m = model;
     const failed = m.error.findIndex((e) => e);
-    if (failed >= 0) return `${nodes[failed].name} cannot be computed: ${m.error[failed]}. Every value that depends on it is unknown (?).`;
-    if (m.backwardError) return `backward stops at ${nodes[m.backwardError.node].name}: ${m.backwardError.message}.`;
+    if (failed >= 0) {
+      const what = nodes[failed].op ? `${nodes[failed].name} cannot be computed` : `the input ${nodes[failed].name} is refused`;
+      return `${what}: ${sentence(m.error[failed])} Every value that depends on it is unknown (?).`;
+    }
+    if (m.backwardError) return `backward stops at ${nodes[m.backwardError.node].name}: ${sentence(m.backwardError.message)}`;
     return null;
   }
 
@@ -223,7 +257,8 @@
       row.className = "mg-input";
       const span = Math.max(1, Math.abs(leaf.data)) * 2;
       const id = `mg-in-${leaf.index}`;
-      row.innerHTML = `<label for="${id}"></label><input id="${id}" type="number" step="any">` +
+      // a text field, so that `inf` or `nan` can be typed, and refused as the engine refuses them
+      row.innerHTML = `<label for="${id}"></label><input id="${id}" type="text" inputmode="decimal" spellcheck="false">` +
         `<input type="range" aria-label="" min="${leaf.data - span}" max="${leaf.data + span}" step="${span / 500}">`;
       row.querySelector("label").textContent = leaf.name;
       const [field, slider] = row.querySelectorAll("input");
@@ -232,9 +267,8 @@
       slider.value = leaf.data;
       if (leaf.fixed) { field.disabled = slider.disabled = true; row.title = leaf.fixed; }
       field.addEventListener("input", () => {
-        const value = Number(field.value);
-        if (field.value.trim() === "" || !Number.isFinite(value)) { field.classList.add("mg-bad"); return; }
-        field.classList.remove("mg-bad");
+        const value = pythonFloat(field.value);
+        if (value === null) { field.classList.add("mg-bad"); return; }
         update(leaf.index, value, "field");
       });
       slider.addEventListener("input", () => update(leaf.index, Number(slider.value), "slider"));
@@ -248,11 +282,22 @@
     $("mg-wrt").value = wrt;
   }
 
+  // the text as Python's float() reads it: `2`, `-0.5`, `1e-3`, `inf`, `nan`, `1e999` (inf);
+  // null for anything else
+  function pythonFloat(text) {
+    const t = text.trim().toLowerCase();
+    const words = { inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "+infinity": Infinity,
+      "-infinity": -Infinity, nan: NaN, "+nan": NaN, "-nan": NaN };
+    if (t in words) return words[t];
+    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t) ? Number(t) : null;
+  }
+
   function update(i, value, from) {
     inputs[i] = value;
     const f = fields.get(i);
-    if (f && from !== "field") f.field.value = String(value);
-    if (f && from !== "slider") {
+    if (f && from !== "field") f.field.value = pyRepr(value).replace(/\.0$/, "");
+    if (f) f.field.classList.toggle("mg-bad", !Number.isFinite(value)); // inf and nan are refused
+    if (f && from !== "slider" && Number.isFinite(value)) {
       if (value < Number(f.slider.min)) f.slider.min = value;
       if (value > Number(f.slider.max)) f.slider.max = value;
       f.slider.value = value;
@@ -357,7 +402,8 @@
     set(n, value) {
       const leaf = leafNamed(n);
       if (leaf.fixed) throw new Error(`set: ${n} is ${leaf.fixed}`);
-      if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`set: ${n} needs a finite number, got ${value}`);
+      // inf and nan are taken, as a typed `inf` is, and the engine's refusal shows on the node
+      if (typeof value !== "number") throw new Error(`set: ${n} needs a number, got ${value}`);
       update(leaf.index, value, "api");
       return this.state();
     },

@@ -33,7 +33,7 @@ from .structure import find_layers, find_neurons
 from .svg_edit import SvgDocument, cell_fill, replace_text
 
 # The operations page_engine.js recomputes; a test keeps this, the script and engine.RULES in step.
-BROWSER_OPS = frozenset({"+", "*", "**", "exp", "log", "tanh", "sigmoid", "relu", "abs"})
+BROWSER_OPS = frozenset({"+", "*", "/", "**", "exp", "log", "tanh", "sigmoid", "relu", "abs"})
 TRY_BOTH_DIRECTIONS = 150  # values; a bigger graph is laid out once, left to right
 SCREEN = (1000, 650)  # the picture's room on a laptop's screen, in pixels
 LESSON = ("Forward mode needs one pass per input to find each ∂root/∂input;"
@@ -161,6 +161,8 @@ def _tape(graph: Graph) -> dict:
     for node in graph.order:
         entry = {"name": graph.names[node], "formulaName": graph.name_in_formula(node),
                  "data": _number(node.data), "op": node._op}
+        if node.label:  # as the engine's messages quote it (the name may be made printable)
+            entry["labelRepr"] = repr(node.label)
         if node._children:
             entry["args"] = [graph.index[c] if type(c) is Value else {"c": _number(c)}
                              for c in node._children]
@@ -197,7 +199,9 @@ def _leaves_below(frozen: list[Value]) -> dict[Value, str]:
 
 
 def _number(x: float) -> float | str:
-    """JSON has no inf or nan: those travel as strings the script turns back into numbers."""
+    """JSON has no inf or nan: those travel as strings the script turns back into numbers.
+    (The engine keeps every value finite; a derivative Python could not evaluate, kept for an
+    op the page cannot recompute, is nan.)"""
     return x if math.isfinite(x) else repr(x)
 
 

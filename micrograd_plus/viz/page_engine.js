@@ -4,8 +4,10 @@
 // operands. From the inputs' values `compute` recomputes, as engine.py does: forward (every
 // node's data), the local derivative on every edge (RULES: one function per operand, as
 // engine.RULES), backward (every grad, contributions added in backward's order) and forward mode
-// (every node's tangent for one chosen input, as forward.jvp). A failing operation raises the
-// engine's own message. Numbers are printed as Python prints them, so the words can match.
+// (every node's tangent for one chosen input, as forward.jvp). Where engine.py raises, the page
+// shows its message on the node: an input that is not finite is refused, as Value(inf) is; an
+// operation fails or overflows naming itself and its operands; backward names the first node
+// whose gradient is not finite. Numbers are printed as Python prints them, so the words match.
 "use strict";
 const microgradEngine = (function () {
   // ---- numbers printed as Python prints them ------------------------------------------------
@@ -80,12 +82,42 @@ const microgradEngine = (function () {
   class EngineError extends Error {} // the engine's ValueError / ZeroDivisionError / OverflowError
   const fail = (message) => { throw new EngineError(message); };
   const sign = (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+  const POLICY = "micrograd_plus refuses inf and nan (see 'Non-finite numbers' in the README)";
 
+  // numerics.finite: `x` when it is finite, else the engine's error naming `op` and its operands
+  // (`mul: 1e+308 * 10.0 exceeds the float range (it would be inf)`); with no operands, `x` is
+  // a number entering the graph (`Value: data: inf is not a finite number; ...`)
+  function finite(x, op, operands = [], symbol = "") {
+    if (Number.isFinite(x)) return x;
+    for (const operand of operands) {
+      if (!Number.isFinite(operand)) fail(`${op}: the operand ${pyRepr(operand)} is not a finite number; ${POLICY}`);
+    }
+    if (!operands.length) fail(`${op}: ${pyRepr(x)} is not a finite number; ${POLICY}`);
+    const expression = symbol && operands.length === 2
+      ? `${pyRepr(operands[0])} ${symbol} ${pyRepr(operands[1])}`
+      : `${op}(${operands.map(pyRepr).join(", ")})`;
+    if (!Number.isNaN(x)) fail(`${op}: ${expression} exceeds the float range (it would be ${pyRepr(x)})`);
+    fail(`${op}: ${expression} is not a number (nan); ${POLICY}`);
+  }
+
+  // Python's float ** raises OverflowError(34, 'Numerical result out of range') where the
+  // result would be infinite; inside a rule, backward reports it naming the op (see compute)
+  class RuleOverflow extends EngineError {
+    constructor() { super("(34, 'Numerical result out of range')"); this.detail = "Numerical result out of range"; }
+  }
+
+  // numerics.divide: x / y as Python divides, with the engine's errors for a zero or an overflow
+  function divide(x, y) {
+    if (y === 0) fail(`div: division by zero (${pyRepr(x)} / ${pyRepr(y)})`);
+    return finite(x / y, "div", [x, y], "/");
+  }
+
+  // numerics.power
   function power(x, y) {
     if (x < 0 && !Number.isInteger(y)) fail(`pow: negative base ${pyRepr(x)} with non-integer exponent ${pyRepr(y)} has no real value`);
     if (x === 0 && y < 0) fail(`pow: 0.0 cannot be raised to a negative power (${pyRepr(y)})`);
     const result = Math.pow(x, y);
-    if (!Number.isFinite(result) && Number.isFinite(x) && Number.isFinite(y)) fail(`pow: ${pyRepr(x)} ** ${pyRepr(y)} exceeds the float range`);
+    if (!Number.isFinite(result)) fail(`pow: ${pyRepr(x)} ** ${pyRepr(y)} exceeds the float range`);
     return result;
   }
 
@@ -95,7 +127,9 @@ const microgradEngine = (function () {
       const also = y === 0.5 ? " (that is sqrt x)" : "";
       fail(`pow backward: the derivative of x ** ${pyRepr(y)}${also} is infinite at x = 0`);
     }
-    return y * Math.pow(x, y - 1);
+    const lowered = Math.pow(x, y - 1);
+    if (!Number.isFinite(lowered)) throw new RuleOverflow(); // as Python's x ** (y - 1.0)
+    return y * lowered; // a product may overflow to inf silently, as in Python
   }
 
   function dPowerDExponent(out, x, y) {
@@ -109,13 +143,14 @@ const microgradEngine = (function () {
   }
 
   const RULES = {
-    "+": { forward: (a, b) => a + b, local: [() => 1, () => 1] },
-    "*": { forward: (a, b) => a * b, local: [(out, a, b) => b, (out, a, b) => a] },
+    "+": { forward: (a, b) => finite(a + b, "add", [a, b], "+"), local: [() => 1, () => 1] },
+    "*": { forward: (a, b) => finite(a * b, "mul", [a, b], "*"), local: [(out, a, b) => b, (out, a, b) => a] },
+    "/": { forward: divide, local: [(out, a, b) => 1 / b, (out, a, b) => -out / b] },
     "**": { forward: power, local: [dPowerDBase, dPowerDExponent] },
     "exp": {
       forward: (x) => {
         const out = Math.exp(x);
-        if (out === Infinity && x !== Infinity) fail(`exp: ${pyRepr(x)} exceeds the float range (exp overflows above 709.78)`);
+        if (out === Infinity) fail(`exp: ${pyRepr(x)} exceeds the float range (exp overflows above 709.78)`);
         return out;
       },
       local: [(out) => out],
@@ -132,6 +167,9 @@ const microgradEngine = (function () {
     "relu": { forward: (x) => (x > 0 ? x : 0), local: [(out, x) => (x > 0 ? 1 : 0)] },
     "abs": { forward: Math.abs, local: [(out, x) => sign(x)] },
   };
+
+  // an input, as Value(x) takes it: a finite number, or the engine's refusal
+  const input = (x) => finite(x, "Value: data");
 
   // ---- the graph, from the tape ------------------------------------------------------------
 
@@ -179,18 +217,17 @@ const microgradEngine = (function () {
   // Everything the page shows, for the inputs' values (`inputs[i]` for leaf i) and the input
   // `wrt` whose tangents forward mode follows.
   function compute(graph, inputs, wrt) {
-    const { nodes, count, root, edges, operandEdges } = graph;
+    const { nodes, count, edges } = graph;
     const data = new Float64Array(count);
     const error = new Array(count).fill(null); // the engine's message, on the node that failed
     const blocked = new Array(count).fill(false); // an operand failed, so this cannot be computed
     for (const node of nodes) {
       const i = node.index;
-      if (!node.op) { data[i] = inputs[i]; continue; }
-      if (node.args.some((a) => typeof a === "number" && (error[a] || blocked[a]))) { blocked[i] = true; data[i] = NaN; continue; }
       const rule = RULES[node.op];
-      if (!rule) { data[i] = node.data; continue; } // an op added in Python: Python's number
+      if (node.op && node.args.some((a) => typeof a === "number" && (error[a] || blocked[a]))) { blocked[i] = true; data[i] = NaN; continue; }
+      if (node.op && !rule) { data[i] = node.data; continue; } // an op added in Python: Python's number
       try {
-        data[i] = rule.forward(...node.args.map((a) => operandValue(a, data)));
+        data[i] = node.op ? rule.forward(...node.args.map((a) => operandValue(a, data))) : input(inputs[i]);
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
         error[i] = e.message;
@@ -204,32 +241,54 @@ const microgradEngine = (function () {
       const parent = nodes[edge.parent];
       if (error[edge.parent] || blocked[edge.parent]) continue;
       if ("frozenLocal" in edge) { local[edge.index] = edge.frozenLocal; continue; }
+      const operands = parent.args.map((a) => operandValue(a, data));
       try {
-        local[edge.index] = RULES[parent.op].local[edge.position](data[edge.parent], ...parent.args.map((a) => operandValue(a, data)));
+        local[edge.index] = RULES[parent.op].local[edge.position](data[edge.parent], ...operands);
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
-        localError[edge.index] = e.message;
+        // numerics.derivative_overflow: the rule's own arithmetic overflowed
+        localError[edge.index] = e instanceof RuleOverflow
+          ? `backward: the derivative of '${parent.op}' at (${operands.map(pyRepr).join(", ")}) exceeds the float range (${e.detail})`
+          : e.message;
       }
     }
-    // backward, exactly as engine.Value.backward: reverse topological order, += per use
-    let backwardError = null;
-    let grad = null;
-    if (forwardOk) {
-      for (let i = count - 1; i >= 0 && !backwardError; i--) {
-        for (const edge of operandEdges[i]) {
-          if (localError[edge.index]) { backwardError = { node: i, message: localError[edge.index] }; break; }
-        }
-      }
-      if (!backwardError) {
-        grad = new Float64Array(count);
-        grad[root] = 1;
-        for (let i = count - 1; i >= 0; i--) {
-          for (const edge of operandEdges[i]) grad[edge.child] += local[edge.index] * grad[i];
-        }
-      }
-    }
+    const { grad, backwardError } = forwardOk ? backward(graph, data, local, localError) : { grad: null, backwardError: null };
     const contribution = (edge) => (grad ? local[edge.index] * grad[edge.parent] : NaN);
     return { data, error, blocked, forwardOk, local, localError, grad, backwardError, contribution, tangent: tangents(graph, wrt, local, localError, forwardOk) };
+  }
+
+  // backward, exactly as engine.Value.backward: reverse topological order, += per use; each
+  // node's gradient is checked when its turn comes, then its rules run. The first failure stops
+  // the pass (no grads are shown then) and is reported on its node.
+  function backward(graph, data, local, localError) {
+    const { count, root, operandEdges } = graph;
+    const grad = new Float64Array(count);
+    grad[root] = 1;
+    for (let i = count - 1; i >= 0; i--) {
+      if (!Number.isFinite(grad[i])) return { grad: null, backwardError: { node: i, message: gradientNotFinite(graph, i, data, local, grad) } };
+      const failed = operandEdges[i].find((edge) => localError[edge.index]);
+      if (failed) return { grad: null, backwardError: { node: i, message: localError[failed.index] } };
+      for (const edge of operandEdges[i]) grad[edge.child] += local[edge.index] * grad[i];
+    }
+    return { grad, backwardError: null };
+  }
+
+  // numerics.gradient_not_finite: the node, and the first use of it (parents in topological
+  // order) whose local derivative times upstream gradient is not finite
+  function gradientNotFinite(graph, i, data, local, grad) {
+    const { nodes, uses } = graph;
+    const what = Number.isNaN(grad[i]) ? "is nan" : "is infinite: it exceeds the float range";
+    const byParent = uses[i].slice().sort((e, f) => e.parent - f.parent || e.position - f.position);
+    const culprit = byParent.find((e) => !Number.isFinite(local[e.index] * grad[e.parent]));
+    let because = "";
+    if (culprit) {
+      const parent = nodes[culprit.parent];
+      const operands = parent.args.map((a) => pyRepr(operandValue(a, data))).join(", ");
+      because = ` It comes from '${parent.op}' at (${operands}): local derivative ${pyRepr(local[culprit.index])}` +
+        ` times upstream gradient ${pyRepr(grad[culprit.parent])}.`;
+    }
+    const label = nodes[i].labelRepr ? ` ${nodes[i].labelRepr}` : "";
+    return `backward: the gradient of the node${label} with data ${pyRepr(data[i])} ${what}.${because}`;
   }
 
   // forward mode, as forward.jvp: the chosen input's tangent is 1, every other input's 0

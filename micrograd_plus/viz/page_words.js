@@ -68,7 +68,7 @@ const microgradWords = (function () {
   // `x * y` (shown = names) or `2.0 * -3.0` (shown = values); `tanh(x)`
   function formulaOf(node, shown) {
     const operands = node.args.map((a) => (typeof a === "number" ? shown(a) : constant(asNumber(a.c))));
-    if (node.op === "+" || node.op === "*" || node.op === "**") return operands.join(` ${node.op} `);
+    if (["+", "*", "/", "**"].includes(node.op)) return operands.join(` ${node.op} `);
     return `${node.op}(${operands.join(", ")})`;
   }
 
