@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from micrograd_plus import GradcheckError, Value, define_op, draw, grad, gradcheck, gradgradcheck
+from micrograd_plus.files import write_atomic
 from micrograd_plus.viz import RendererNotFound
 
 
@@ -112,7 +113,7 @@ def main(out: Path = Path("out/08_your_own_op"), quick: bool = False) -> None:
         lines.append(f"no picture: {str(error).splitlines()[0]}")
 
     text = "\n".join(lines)
-    (out / "report.txt").write_text(text + "\n", encoding="utf-8")
+    write_atomic(out / "report.txt", text + "\n")
     print(text)
     print(f"\nwrote {out / 'report.txt'}")
 

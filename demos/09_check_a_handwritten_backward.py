@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from micrograd_plus import check_derivative, check_vjp
+from micrograd_plus.files import write_atomic
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -92,7 +93,7 @@ def main(out: Path = Path("out/09_check_backward"), quick: bool = False) -> None
 
     text = "\n\n".join(sections)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "reports.txt").write_text(text + "\n")
+    write_atomic(out / "reports.txt", text + "\n")
     print(text)
     print(f"\nwrote {out / 'reports.txt'}")
 

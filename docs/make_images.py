@@ -67,8 +67,8 @@ def main() -> None:
     inputs = [Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")]
     y = neuron(*inputs)
     y.backward()
-    (IMAGES / "tape_neuron.svg").write_text(draw(y, parameters=inputs[1:]).svg())
-    (IMAGES / "tape_neuron.py.txt").write_text(tape.source.split("\n\n\n")[1])
+    write_atomic(IMAGES / "tape_neuron.svg", draw(y, parameters=inputs[1:]).svg())
+    write_atomic(IMAGES / "tape_neuron.py.txt", tape.source.split("\n\n\n")[1])
 
     curves = Path("out/04_five_optimizers/loss_curves.png")
     if curves.exists():

@@ -38,7 +38,7 @@ def write_atomic_with(path: str | os.PathLike, write: Callable[[BinaryIO], objec
     try:
         descriptor, temporary = _create_beside(target)
     except OSError as error:
-        raise _naming(error, target)
+        raise _naming(error, target) from None
     try:
         with os.fdopen(descriptor, "wb") as f:
             write(f)
@@ -49,16 +49,16 @@ def write_atomic_with(path: str | os.PathLike, write: Callable[[BinaryIO], objec
     except BaseException as error:
         _remove_quietly(temporary)
         if isinstance(error, OSError):
-            raise _naming(error, target)
+            raise _naming(error, target) from None
         raise
     return target
 
 
 def _naming(error: OSError, target: Path) -> OSError:
     """The error about the temporary file, told about the file the user asked for."""
-    if error.filename is not None:
-        error.filename, error.filename2 = str(target), None
-    return error
+    if error.filename is None:
+        return error
+    return type(error)(error.errno, error.strerror, str(target))
 
 
 def _create_beside(target: Path) -> tuple[int, str]:

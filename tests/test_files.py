@@ -49,3 +49,11 @@ def test_an_error_names_the_file_asked_for_not_the_temporary_one(tmp_path):
         write_atomic(tmp_path / "missing" / "model.json", "x")
     assert error.value.filename == str(tmp_path / "missing" / "model.json")
     assert ".tmp" not in str(error.value)
+
+
+def test_a_failed_write_names_the_file_asked_for_and_nothing_else(tmp_path):
+    target = tmp_path / "missing" / "model.json"
+    with pytest.raises(FileNotFoundError) as failed:
+        write_atomic(target, "{}")
+    assert str(failed.value) == f"[Errno 2] No such file or directory: '{target}'"
+    assert failed.value.filename == str(target)
