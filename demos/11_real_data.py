@@ -18,7 +18,6 @@ from micrograd_plus.files import write_atomic
 from micrograd_plus.nn import MLP, Adam, cross_validate, evaluate, fit, predict
 
 
-
 def main(out: pathlib.Path = pathlib.Path("out/11_real_data"), quick: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     report = ["# Real data", ""]
