@@ -18,7 +18,7 @@ over many rows at once; needs numpy, the `fast` extra).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from numbers import Real
 from typing import Any
@@ -106,7 +106,7 @@ class Tape:
         if backend not in ("python", "numpy"):
             raise ValueError(f"tape: backend must be 'python' or 'numpy', got {backend!r}")
         for i in shared:
-            _refuse_non_finite([inputs[i]] if isinstance(self.recording.inputs[i], str) else inputs[i])
+            _refuse_non_finite([inputs[i]] if isinstance(self.recording.inputs[i], str) else list(inputs[i]))
         if backend == "numpy":  # it checks the rows' inputs itself, with numpy
             from .numpy_code import batch_runner
 
@@ -114,11 +114,10 @@ class Tape:
             if key not in self._batch:
                 self._batch[key] = batch_runner(self.recording, shared)
             outputs, grads = self._batch[key](inputs, seed, self._explain_row)
-            if not (all_finite(outputs) and all(map(math.isfinite, grads))):
+            if not (numpy_all_finite(outputs) and all_finite(grads)):
                 self._explain_batch(inputs, shared, grads)
             return outputs, self._shaped(grads, shared)
-        if not all(_sum_is_finite(inputs[i]) for i in range(groups) if i not in shared):
-            self._explain_row(inputs, shared)  # a non-finite input, or only a large sum: go on
+        self._refuse_non_finite_rows(inputs, shared)
         key = ("python", shared)
         if key not in self._batch:
             text = "\n".join(python_code.batch_source(self.recording, shared)) + "\n"
@@ -128,7 +127,7 @@ class Tape:
         except (ArithmeticError, ValueError, TypeError):
             self._explain_row(inputs, shared)
             raise
-        if not (all(map(math.isfinite, chain.from_iterable(outputs))) and all(map(math.isfinite, grads))):
+        if not (all(map(all_finite, outputs)) and all_finite(grads)):
             self._explain_batch(inputs, shared, grads)
         return outputs, self._shaped(grads, shared)
 
@@ -201,9 +200,8 @@ class Tape:
                     if isinstance(x, bool) or not isinstance(x, Real):
                         raise TypeError(f"tape: input {i} must be numbers, got {x!r}")
                     x = as_float(x, "Value: data")
-                if x - x:  # inf or nan (x - x is 0.0 for a finite x): refused, as Value refuses it
-                    finite(x, "Value: data")
                 flat.append(x)
+        _refuse_non_finite(flat)
         return flat
 
     def _run(self, function: str, inputs: Sequence, flat: list[float], *extra: float):
@@ -220,8 +218,8 @@ class Tape:
         except (ArithmeticError, ValueError):
             engine_replay(self.recording, flat, *extra, backward=backward)
             raise  # the engine has no error here: the tape's own is the clearest there is
-        numbers = chain.from_iterable(results) if backward else results  # (outputs, grads) or outputs
-        if not all(map(math.isfinite, numbers)):
+        finite_results = all(map(all_finite, results)) if backward else all_finite(results)
+        if not finite_results:  # results are (outputs, grads) from value_and_grad, else outputs
             engine_replay(self.recording, flat, *extra, backward=backward)
             raise TapeError(f"tape: the replay gave {results!r}, not finite, where the engine does not fail")
         return results
@@ -246,6 +244,14 @@ class Tape:
                 self.value_and_grad(*sample)
             except (ArithmeticError, ValueError, TypeError) as row_error:
                 raise type(row_error)(f"row {row}: {row_error}") from None
+
+    def _refuse_non_finite_rows(self, inputs: Sequence, shared: tuple[int, ...]) -> None:
+        """Value's error, naming the row, for an inf or nan among the per-row inputs."""
+        for i, group in enumerate(self.recording.inputs):
+            if i not in shared:
+                numbers = inputs[i] if isinstance(group, str) else list(chain.from_iterable(inputs[i]))
+                if not all_finite(numbers):
+                    self._explain_row(inputs, shared)
 
     def _explain_batch(self, inputs: Sequence, shared: tuple[int, ...], grads: Sequence[float]):
         """A batch gave a non-finite number: the first row that fails alone, else the sum over
@@ -303,26 +309,24 @@ def _engine_apply(op: str, operands: list) -> Value:
     return getattr(operands[0], op)()
 
 
-def all_finite(array: Any) -> bool:
+def all_finite(numbers: Sequence[float]) -> bool:
+    """Whether every number is finite, at the cost of one sum: the sum is inf or nan when one of
+    them is, and otherwise only when it is too large (then each number is tested)."""
+    total = sum(numbers)
+    return not total - total or all(map(math.isfinite, numbers))
+
+
+def numpy_all_finite(array: Any) -> bool:
     """numpy's test, imported only where numpy is already in use."""
     import numpy as np
 
     return bool(np.isfinite(array).all())
 
 
-def _refuse_non_finite(numbers: Iterable[float]) -> None:
-    """Value's error for the first inf or nan among `numbers` (one summation when there is none)."""
-    if not _sum_is_finite(numbers):
-        for x in numbers:
-            if x - x:
-                finite(float(x), "Value: data")
-
-
-def _sum_is_finite(numbers: Iterable) -> bool:
-    """Whether the sum of `numbers` (or of lists of them) is finite: it is unless one of them is
-    inf or nan, or the sum is merely too large (a rare case, then checked number by number)."""
-    total = sum(sum(x) if isinstance(x, Iterable) else x for x in numbers)
-    return not total - total
+def _refuse_non_finite(numbers: Sequence[float]) -> None:
+    """Value's own error for the first inf or nan among `numbers`."""
+    if not all_finite(numbers):
+        finite(float(next(x for x in numbers if not math.isfinite(x))), "Value: data")
 
 
 def _members(group: str | tuple[str, ...]) -> tuple[str, ...]:
