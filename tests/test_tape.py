@@ -217,6 +217,14 @@ def test_a_gradient_summed_over_the_rows_past_the_float_range_is_an_error(backen
         tape.batch_value_and_grad(1.0, [1e308, 1e308], backend=backend)
 
 
+def test_an_overflow_that_a_later_op_hides_goes_unseen_by_a_tape():
+    """The price of checking only the results (README, "Also good to know"): tanh(inf) is 1.0."""
+    f = lambda x, y: (x * y).tanh()  # noqa: E731
+    with pytest.raises(OverflowError, match=r"^mul: 1e\+308 \* 10.0 exceeds the float range"):
+        f(Value(1e308), Value(10.0))
+    assert trace(f, [1.0, 2.0]).value_and_grad(1e308, 10.0) == (1.0, [0.0, 0.0])
+
+
 def test_wrong_inputs_are_refused_clearly():
     tape = trace(lambda params, x: params[0] * x, [[1.0, 2.0], 3.0])
     with pytest.raises(TypeError, match="expected 2 inputs, got 1"):
