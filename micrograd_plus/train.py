@@ -23,7 +23,7 @@ from .checks import distribution, feature_rows, finite_number
 from .data import KFold, MinMaxScaler, _check_pairs, batches
 from .engine import Value, no_grad
 from .losses import cross_entropy
-from .tape.training import RECHECK_EVERY, CompiledLoss, backend_of
+from .tape.training import CompiledLoss, backend_of
 
 History = dict[str, list[float]]
 Metric = Callable[[Sequence, Sequence], float]
@@ -157,8 +157,7 @@ def fit(
             total_loss, all_outputs, all_targets = 0.0, [], []
             for X_batch, y_batch in _epoch(X, y, batch_size, rng):
                 if compiled:  # the same numbers from tapes: sets every p.grad
-                    recheck = len(history["loss"]) % RECHECK_EVERY == 0
-                    total_data, outputs = compiled.step(X_batch, y_batch, recheck)
+                    total_data, outputs = compiled.step(X_batch, y_batch, epoch)
                 else:
                     graph_outputs = [model(x) for x in X_batch]
                     total = loss(graph_outputs, y_batch) + model.regularization_loss()

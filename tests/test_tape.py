@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import subprocess
 import sys
 import textwrap
@@ -144,6 +145,84 @@ def test_a_bad_row_in_a_batch_is_named():
     tape = trace(lambda w, x: (w * x).log(), [1.0, 1.0])
     with pytest.raises(ValueError, match=r"^row 2: log: input must be > 0, got -3.0"):
         tape.batch_value_and_grad(1.0, [1.0, 2.0, -3.0, -4.0])
+
+
+# ---- non-finite numbers: the engine's policy, on both backends ----------------------------------
+
+NON_FINITE_CASES = {  # f, a point where the engine raises; each in the reviewer's words
+    "a quotient over the float range": (lambda x, y: x / y, (1.0, 1e-310)),
+    "a gradient over the float range": (lambda x, y: x / y, (1.0, 1e-200)),
+    "a product over the float range": (lambda x, y: x * y, (1e308, 10.0)),
+    "a nan input": (lambda x, y: x * y, (float("nan"), 2.0)),
+    "an infinite input": (lambda x, y: x * y, (1.0, float("-inf"))),
+    "log's gradient at the smallest float": (lambda x, y: (x.exp() * 0.0 + y).log(), (1.0, 5e-324)),
+}
+
+
+def engine_error(f, point) -> Exception:
+    """What the engine raises computing f at point and its backward (inputs labelled as trace does)."""
+    with pytest.raises((ArithmeticError, ValueError)) as caught:
+        x, y = (Value(v, label=name) for v, name in zip(point, "xy"))
+        f(x, y).backward()
+    return caught.value
+
+
+@pytest.mark.parametrize("name", NON_FINITE_CASES)
+def test_a_replay_raises_the_engines_error_where_the_engine_would(name):
+    f, point = NON_FINITE_CASES[name]
+    expected = engine_error(f, point)
+    tape = trace(f, [1.0, 2.0])
+    with pytest.raises(type(expected), match="^" + re.escape(str(expected))):
+        tape.value_and_grad(*point)
+    if not str(expected).startswith("backward"):  # the forward alone fails too
+        with pytest.raises(type(expected), match="^" + re.escape(str(expected))):
+            tape(*point)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+@pytest.mark.parametrize("name", NON_FINITE_CASES)
+def test_a_batch_names_the_row_where_the_engine_would_raise(name, backend):
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    f, point = NON_FINITE_CASES[name]
+    expected = engine_error(f, point)
+    tape = trace(f, [1.0, 2.0])
+    # y shared (its gradient is summed over the rows, as the engine's would be), x one per row:
+    # the first row fails (and a bad shared input is refused before any row is computed)
+    where = "row 0: " if math.isfinite(point[1]) else ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy RuntimeWarning would fail the test
+        with pytest.raises(type(expected), match="^" + where + re.escape(str(expected))):
+            tape.batch_value_and_grad([point[0], 1.0], point[1], shared=(1,), backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_batch_refuses_a_non_finite_shared_input_with_values_message(backend):
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    tape = trace(lambda w, x: w[0] * x + w[1], [[1.0, 2.0], 3.0])
+    expected = engine_error(lambda x, y: x * y, (float("nan"), 1.0))
+    with pytest.raises(ValueError, match="^" + re.escape(str(expected)) + "$"):
+        tape.batch_value_and_grad([1.0, float("nan")], [1.0, 2.0], backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_gradient_summed_over_the_rows_past_the_float_range_is_an_error(backend):
+    if backend == "numpy":
+        pytest.importorskip("numpy")
+    tape = trace(lambda w, x: w * x, [1.0, 1.0])
+    _, (g_w,) = tape.batch_value_and_grad(1.0, [1e308, 1e308], seed=0.5, backend=backend)
+    assert g_w == 1e308  # each row alone is fine, and so is their sum
+    with pytest.raises(OverflowError, match="^backward: the gradient of the input 'w' is inf: the sum over the rows"):
+        tape.batch_value_and_grad(1.0, [1e308, 1e308], backend=backend)
+
+
+def test_an_overflow_that_a_later_op_hides_goes_unseen_by_a_tape():
+    """The price of checking only the results (README, "Also good to know"): tanh(inf) is 1.0."""
+    f = lambda x, y: (x * y).tanh()  # noqa: E731
+    with pytest.raises(OverflowError, match=r"^mul: 1e\+308 \* 10.0 exceeds the float range"):
+        f(Value(1e308), Value(10.0))
+    assert trace(f, [1.0, 2.0]).value_and_grad(1e308, 10.0) == (1.0, [0.0, 0.0])
 
 
 def test_wrong_inputs_are_refused_clearly():

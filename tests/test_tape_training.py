@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from micrograd_plus import Value
 from micrograd_plus.data import make_moons, vertical_data
-from micrograd_plus.nn import MLP, SGD, Adam, cross_entropy, fit, hinge_loss
-from micrograd_plus.tape import TapeError
+from micrograd_plus.nn import MLP, SGD, Adam, TrainingDiverged, cross_entropy, fit, hinge_loss
+from micrograd_plus.tape import Tape, TapeError
 
 
 def train(compile, loss=hinge_loss, epochs=12, batch_size=None, validate=False, **model_options):
@@ -74,6 +76,35 @@ def test_compiled_fit_rechecks_and_stops_when_the_graph_depends_on_the_numbers()
     with pytest.raises(TapeError, match="the graph's (shape|numbers) depends? on the"):
         fit(Branching(), X, y, loss=hinge_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
             progress=False, compile=True)
+
+
+def test_compiled_fit_rechecks_one_sample_per_tape_in_every_tenth_epoch(monkeypatch):
+    checked = []
+    check = Tape.check
+    monkeypatch.setattr(Tape, "check", lambda tape, *inputs: checked.append(tape) or check(tape, *inputs))
+    X, y = vertical_data(10, 3, seed=0)  # 30 samples of 3 classes: 3 tapes, 4 batches of 8 an epoch
+    model = MLP(2, [6, 3], seed=2)
+    fit(model, X, y, loss=cross_entropy, optimizer=Adam(model.parameters(), lr=0.05), epochs=21,
+        batch_size=8, progress=False, compile=True)
+    tapes = set(checked)
+    assert len(tapes) == 3
+    assert len(checked) == 3 * 3  # each tape once in epochs 1, 11 and 21; not once per batch
+
+
+def test_log_softmax_max_baked_into_a_tape_overflows_exp_at_an_absurd_learning_rate():
+    """The README's "Also good to know": the tape subtracts the example's max logit, a constant, so
+    far-off logits overflow exp in the tape (epoch 2) before the engine stops (epoch 3)."""
+    X, y = vertical_data(10, 3, seed=0)
+    stopped = {}
+    for compile in (False, True):
+        model = MLP(2, [6, 3], seed=2)
+        with pytest.raises(TrainingDiverged) as caught:
+            fit(model, X, y, loss=cross_entropy, optimizer=SGD(model.parameters(), lr=1e4), epochs=5,
+                progress=False, compile=compile)
+        stopped[compile] = caught.value
+    assert stopped[False].epoch == 3 and "the loss rose to" in str(stopped[False])
+    assert stopped[True].epoch == 2
+    assert re.search(r"row \d+: exp: \S+ exceeds the float range .*\(at tape step \w+ = exp\(", str(stopped[True]))
 
 
 def test_compile_takes_true_false_python_or_numpy():

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from itertools import chain
 from numbers import Real
 from typing import Any
 
-from ..engine import Value, grad
+from ..engine import Value, _data, _node_of, grad
+from ..numerics import as_float, finite
 from . import python_code
 from .record import BUILT_IN, Recording, TapeError, record
 
@@ -101,16 +103,21 @@ class Tape:
         rows = [inputs[i] for i in range(groups) if i not in shared]
         if len({len(r) for r in rows}) != 1:
             raise ValueError(f"tape: every per-row input needs the same number of rows, got {[len(r) for r in rows]}")
-        if backend == "numpy":
+        if backend not in ("python", "numpy"):
+            raise ValueError(f"tape: backend must be 'python' or 'numpy', got {backend!r}")
+        for i in shared:
+            _refuse_non_finite([inputs[i]] if isinstance(self.recording.inputs[i], str) else list(inputs[i]))
+        if backend == "numpy":  # it checks the rows' inputs itself, with numpy
             from .numpy_code import batch_runner
 
             key = ("numpy", shared)
             if key not in self._batch:
                 self._batch[key] = batch_runner(self.recording, shared)
             outputs, grads = self._batch[key](inputs, seed, self._explain_row)
+            if not (numpy_all_finite(outputs) and all_finite(grads)):
+                self._explain_batch(inputs, shared, grads)
             return outputs, self._shaped(grads, shared)
-        if backend != "python":
-            raise ValueError(f"tape: backend must be 'python' or 'numpy', got {backend!r}")
+        self._refuse_non_finite_rows(inputs, shared)
         key = ("python", shared)
         if key not in self._batch:
             text = "\n".join(python_code.batch_source(self.recording, shared)) + "\n"
@@ -120,6 +127,8 @@ class Tape:
         except (ArithmeticError, ValueError, TypeError):
             self._explain_row(inputs, shared)
             raise
+        if not (all(map(all_finite, outputs)) and all_finite(grads)):
+            self._explain_batch(inputs, shared, grads)
         return outputs, self._shaped(grads, shared)
 
     # ---- validity ------------------------------------------------------------------------------
@@ -190,18 +199,30 @@ class Tape:
                 if type(x) is not float:  # the common case needs no (slow) ABC check
                     if isinstance(x, bool) or not isinstance(x, Real):
                         raise TypeError(f"tape: input {i} must be numbers, got {x!r}")
-                    x = float(x)
+                    x = as_float(x, "Value: data")
                 flat.append(x)
+        _refuse_non_finite(flat)
         return flat
 
     def _run(self, function: str, inputs: Sequence, flat: list[float], *extra: float):
+        """Replay; where the replay raises or gives a non-finite number, raise the engine's error.
+
+        The generated code checks nothing (Python's + * / overflow to inf silently): the results
+        are checked once, at the end, and only a failing sample is replayed through the engine.
+        """
+        if not self._compiled:
+            self._compiled = python_code.compile_source(self.source, self.recording)
+        backward = function == "value_and_grad"
         try:
-            if not self._compiled:
-                self._compiled = python_code.compile_source(self.source, self.recording)
-            return self._compiled[function](*inputs, *extra)
-        except (ArithmeticError, ValueError) as error:
-            checked_forward(self.recording, flat)  # raises the engine's error, naming the step
-            raise error  # forward is fine: the error came from a rule in backward, already clear
+            results = self._compiled[function](*inputs, *extra)
+        except (ArithmeticError, ValueError):
+            engine_replay(self.recording, flat, *extra, backward=backward)
+            raise  # the engine has no error here: the tape's own is the clearest there is
+        finite_results = all(map(all_finite, results)) if backward else all_finite(results)
+        if not finite_results:  # results are (outputs, grads) from value_and_grad, else outputs
+            engine_replay(self.recording, flat, *extra, backward=backward)
+            raise TapeError(f"tape: the replay gave {results!r}, not finite, where the engine does not fail")
+        return results
 
     def _shaped(self, flat: Sequence[float], groups: Sequence[int] | None = None) -> list:
         """Flat gradients regrouped like the inputs (all of them, or those in `groups`)."""
@@ -224,11 +245,35 @@ class Tape:
             except (ArithmeticError, ValueError, TypeError) as row_error:
                 raise type(row_error)(f"row {row}: {row_error}") from None
 
+    def _refuse_non_finite_rows(self, inputs: Sequence, shared: tuple[int, ...]) -> None:
+        """Value's error, naming the row, for an inf or nan among the per-row inputs."""
+        for i, group in enumerate(self.recording.inputs):
+            if i not in shared:
+                numbers = inputs[i] if isinstance(group, str) else list(chain.from_iterable(inputs[i]))
+                if not all_finite(numbers):
+                    self._explain_row(inputs, shared)
 
-def checked_forward(recording: Recording, flat: Sequence[float]) -> dict[str, float]:
-    """Forward through the engine's own operations, step by step, so a bad input gets the
-    engine's error, naming the operation (and here also the step)."""
-    values = dict(zip(recording.input_names(), flat))
+    def _explain_batch(self, inputs: Sequence, shared: tuple[int, ...], grads: Sequence[float]):
+        """A batch gave a non-finite number: the first row that fails alone, else the sum over
+        the rows of finite gradients overflowed (the engine's backward stops at that input)."""
+        self._explain_row(inputs, shared)
+        names = [n for i in shared for n in _members(self.recording.inputs[i])]
+        name, g = next(((n, g) for n, g in zip(names, grads) if not math.isfinite(g)), (None, None))
+        if name is None:  # only numpy's order of summation can make a row's output overflow here
+            raise TapeError("tape: the batch gave a number that is not finite, but no row fails alone")
+        raise OverflowError(
+            f"backward: the gradient of the input {name!r} is {g!r}: the sum over the rows of "
+            f"their (finite) gradients exceeds the float range"
+        )
+
+
+def engine_replay(recording: Recording, flat: Sequence[float], seed: float = 1.0, backward: bool = True) -> None:
+    """Compute the recorded graph with the engine's own Values: the forward, then (if asked)
+    backward seeded with `seed`. Raises the engine's error, naming the op (and, in the
+    forward, the tape step); returns when the engine finds nothing wrong."""
+    values: dict[str, Value] = {
+        step.name: Value(x, label=step.label) for step, x in zip(recording.steps, flat)
+    }
     for step in recording.steps:
         if not step.op:
             continue
@@ -237,26 +282,55 @@ def checked_forward(recording: Recording, flat: Sequence[float]) -> dict[str, fl
             values[step.name] = _engine_apply(step.op, operands)
         except (ArithmeticError, ValueError) as error:
             raise type(error)(f"{error} (at tape step {step.name} = {step.formula()})") from None
-    return values
+        if step.label:
+            values[step.name].label = step.label
+    output = recording.outputs[0]
+    if backward and not isinstance(output, float):
+        root = values[output]
+        (root if seed == 1.0 else root * seed).backward()
 
 
-def _engine_apply(op: str, operands: list[float]) -> float:
+def _engine_apply(op: str, operands: list) -> Value:
+    """One step as the engine computes it, on Values (or a float constant where recorded)."""
     if op == "constant":
-        return operands[0]
+        return Value(operands[0])
     if op not in BUILT_IN:
         from .record import forward_function
 
-        return forward_function(op)(*operands)
-    first = Value(operands[0])
+        return _node_of(forward_function(op)(*[_data(o) for o in operands]), tuple(operands), op)
     if op == "+":
-        return (first + operands[1]).data
+        return operands[0] + operands[1]
     if op == "*":
-        return (first * operands[1]).data
+        return operands[0] * operands[1]
     if op == "/":
-        return (first / operands[1]).data
+        return operands[0] / operands[1]
     if op == "**":
-        return (first ** operands[1]).data
-    return getattr(first, op)().data
+        return operands[0] ** operands[1]
+    return getattr(operands[0], op)()
+
+
+def all_finite(numbers: Sequence[float]) -> bool:
+    """Whether every number is finite, at the cost of one sum: the sum is inf or nan when one of
+    them is, and otherwise only when it is too large (then each number is tested)."""
+    total = sum(numbers)
+    return not total - total or all(map(math.isfinite, numbers))
+
+
+def numpy_all_finite(array: Any) -> bool:
+    """numpy's test, imported only where numpy is already in use."""
+    import numpy as np
+
+    return bool(np.isfinite(array).all())
+
+
+def _refuse_non_finite(numbers: Sequence[float]) -> None:
+    """Value's own error for the first inf or nan among `numbers`."""
+    if not all_finite(numbers):
+        finite(float(next(x for x in numbers if not math.isfinite(x))), "Value: data")
+
+
+def _members(group: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (group,) if isinstance(group, str) else group
 
 
 def _plain(x: Any) -> Any:

@@ -9,7 +9,9 @@ A neuron, `b + w0*x0 + w1*x1 + ...`, is recognized as a whole and computed as on
 product for all the neurons reading the same inputs (`fuse.py`), which is where the speed is.
 
 Bad input raises the engine's error for the first row that has it, never a numpy warning and
-a nan: the ops that the engine checks (log, exp, **) are checked here on every row.
+a nan: an input that is not finite, and the domains of the ops that the engine checks (log,
+exp, /, **), are checked here on every row. An overflow (a product over 1e308) is found after
+the replay, by testing the outputs and gradients: the tape then replays the rows one at a time.
 """
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ def batch_runner(recording: Recording, shared: tuple[int, ...]) -> Callable:
 
     def run(inputs: Sequence, seed: float, explain: Callable):
         try:
-            with np.errstate(all="ignore"):  # the engine's silent inf and nan stay silent here
+            with np.errstate(all="ignore"):  # an inf or nan is found in the results instead
                 outputs, grads = function(*inputs, seed)
         except RowError as bad:
             explain(inputs, shared, bad.row)
@@ -87,8 +89,11 @@ def batch_source(recording: Recording, shared: tuple[int, ...]) -> tuple[str, di
         group = recording.inputs[i]
         if isinstance(group, str):
             lines.append(f"    {group} = asarray({names[i]}, dtype=float64)")
+            lines.append(f"    first_bad_row(~isfinite({group}))  # inf and nan are refused, as by Value")
         else:
-            columns = f"ascontiguousarray(asarray({names[i]}, dtype=float64).reshape(-1, {len(group)}).T)"
+            lines.append(f"    {names[i]} = asarray({names[i]}, dtype=float64).reshape(-1, {len(group)})")
+            lines.append(f"    first_bad_row(~isfinite({names[i]}).all(axis=1))  # as by Value")
+            columns = f"ascontiguousarray({names[i]}.T)"
             lines.append(f"    {', '.join(group)}{',' if len(group) == 1 else ''} = {columns}")
     lines.append(f"    batch_rows = len({row_inputs[0]})")
     for step in recording.steps:

@@ -36,6 +36,7 @@ class Step:
     name: str  # the variable holding this node's value in the generated code
     op: str  # '' for an input
     operands: tuple[str | float, ...]  # earlier steps' names, or float constants
+    label: str = ""  # the node's own label, so that a replay through the engine names it as f did
 
     def formula(self) -> str:
         """The step as a reader writes it: `x * w`, `tanh(v2)`, `x ** 2.0`."""
@@ -105,7 +106,7 @@ def record(f, example_inputs: Sequence) -> tuple[Recording, list, list]:
     names = _Namer(position)
     names.used.update(p for p, a in zip(parameters, arguments) if isinstance(a, list))
     name_of: dict[Value, str] = {v: names.new(v) for v in leaves}
-    steps = [Step(name_of[v], "", ()) for v in leaves]
+    steps = [Step(name_of[v], "", (), v.label) for v in leaves]
     for r in results:
         if isinstance(r, Value):
             for node in topological_order(r):
@@ -168,7 +169,7 @@ def _step(node: Value, name_of: dict[Value, str], names: _Namer) -> Step:
     children = node._children
     if not children:  # a Value made inside f (a bias start, a zero): its number is baked in
         name_of[node] = names.new(node)
-        return Step(name_of[node], "constant", (node.data,))
+        return Step(name_of[node], "constant", (node.data,), node.label)
     op = node._op
     if op not in RULES or has_own_backward(node):
         raise TapeError(
@@ -183,7 +184,7 @@ def _step(node: Value, name_of: dict[Value, str], names: _Namer) -> Step:
         forward_function(op)  # fail now, at trace time, if it cannot be replayed
     operands = tuple(c if isinstance(c, float) else name_of[c] for c in children)
     name_of[node] = names.new(node)
-    return Step(name_of[node], op, operands)
+    return Step(name_of[node], op, operands, node.label)
 
 
 class _Namer:

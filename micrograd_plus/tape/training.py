@@ -33,9 +33,15 @@ class CompiledLoss:
         self.shapes: dict[Any, int | None] = {}  # per target: the model's outputs (None: one Value)
         self.regularization = trace(lambda params: model.regularization_loss(), [self.parameters])
         self.verified = False
+        self.checked_in: dict[Any, int] = {}  # per target: the last epoch its tape was re-checked
 
-    def step(self, X: Sequence, y: Sequence, recheck: bool) -> tuple[float, list]:
-        """Set every parameter's .grad; return the batch's total loss and the model's outputs."""
+    def step(self, X: Sequence, y: Sequence, epoch: int) -> tuple[float, list]:
+        """Set every parameter's .grad; return the batch's total loss and the model's outputs.
+
+        `epoch` counts from 0. In epochs 1, 11, 21, ... each tape is re-checked once, on a
+        sample of the first batch that uses it.
+        """
+        recheck = epoch % RECHECK_EVERY == 0
         params = [p.data for p in self.parameters]
         groups: dict[Any, list[int]] = {}
         for i, target in enumerate(y):
@@ -46,8 +52,9 @@ class CompiledLoss:
         grads = [0.0] * len(params)
         for key, rows in groups.items():
             tape = self._tape(key, X[rows[0]], y[rows[0]])
-            if recheck:
+            if recheck and self.checked_in.get(key) != epoch:
                 tape.check(self.parameters, list(X[rows[-1]]))
+                self.checked_in[key] = epoch
             results, (g,) = tape.batch_value_and_grad(params, [X[i] for i in rows], seed=seed, backend=self.backend)
             for i, result in zip(rows, results):
                 losses[i] = float(result[0])
