@@ -212,3 +212,8 @@ def test_a_closure_node_is_refused_by_the_step_by_step_views_by_their_own_name(s
     assert not (tmp_path / "page.html").exists()
     root.backward()  # backward() itself runs the closure
     assert root._children[0]._children[0].grad == pytest.approx(3.0 / (1 + math.exp(-2.0)))
+
+
+def test_explain_counts_one_value_in_the_singular():
+    assert explain(Value(4.0, label="x")).startswith("backward from x = 4.0 (1 value). Each step")
+    assert explain(Value(4.0, label="x") * 2).startswith("backward from v1 = 8.0 (2 values).")
