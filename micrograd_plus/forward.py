@@ -49,8 +49,9 @@ def jvp(output: Value, inputs: Sequence[Value], tangents: Sequence[float]) -> fl
             raise TypeError(f"jvp: inputs[{position}] must be a Value, got {node!r}")
         if isinstance(tangent, Value) or not isinstance(tangent, Real):
             raise TypeError(f"jvp: tangents[{position}] must be a real number, got {tangent!r}")
-        finite(as_float(tangent, f"jvp: tangents[{position}]"), f"jvp: tangents[{position}]")
-        seeds[node] = seeds.get(node, 0.0) + float(tangent)  # the same input twice: both count
+        where = f"jvp: tangents[{position}]"
+        # the same input twice: both count, and their sum must be finite too
+        seeds[node] = finite(seeds.get(node, 0.0) + as_float(tangent, where), where)
 
     tangent_of: dict[Value, float] = {}
     for node in topological_order(output):
