@@ -30,17 +30,25 @@ def non_negative(x: object, where: str, what: str) -> float:
     return float(x)
 
 
+def is_rows(X: object) -> bool:
+    """Whether X can be read as a list: a sequence (not a string), or a numpy array of one or more
+    dimensions, whose rows and numbers index, iterate and multiply a Value as a list's do."""
+    if isinstance(X, (str, bytes)):
+        return False
+    return isinstance(X, Sequence) or getattr(X, "ndim", 0) >= 1 and hasattr(X, "__array__")
+
+
 def feature_rows(X: object, where: str) -> None:
     """Every row of X holds the same number of finite numbers (a row may also be one number).
     The error names the row and column: nan, inf, a string, a ragged row."""
-    if isinstance(X, (str, bytes)) or not isinstance(X, Sequence):
+    if not is_rows(X):
         raise ValueError(f"{where}: X must be a list of rows of numbers, got {X!r:.60}")
     width = None
     for i, row in enumerate(X):
         if isinstance(row, (Real, Value)):
             _feature(row, where, f"row {i}")
             continue
-        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+        if not is_rows(row):
             raise ValueError(f"{where}: row {i} is {row!r:.60}, not a list of numbers")
         if width is None:
             width, first = len(row), i

@@ -3,7 +3,8 @@
 Each subcommand is one small function taking the parsed arguments. A user's mistake raises
 `CommandError` (or one of the engine's ValueError family) and `main` turns it into one line on
 stderr and exit status 2, with no traceback. Anything else that escapes a command (a bug of ours)
-is reported the same way, also with exit status 2: status 1 means only "gradcheck found a mismatch".
+is reported the same way, also with exit status 2: status 1 means only "gradcheck found a mismatch",
+and status 3 only "gradcheck could not tell" (a derivative its finite differences cannot resolve).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .notes import Section
 
 EXIT_MISMATCH = 1  # gradcheck found a wrong derivative
+EXIT_UNRESOLVED = 3  # gradcheck could not tell: a test script must not read this as right or wrong
 EXIT_USER_ERROR = 2  # as argparse uses for bad arguments
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports `... | head` closing the pipe early
@@ -81,7 +83,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
-    expression, _, leaves = _evaluate(args)  # reports unknown names and domain errors first
+    expression, root, leaves = _evaluate(args)  # reports unknown names and domain errors first
+    root.backward()  # a derivative that fails at the point itself is the engine's to report
     try:
         report = gradcheck(
             lambda *xs: expression.build(dict(zip(leaves, xs))),
@@ -89,14 +92,17 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
             eps=args.eps,
             raise_exception=False,
         )
-    except (ArithmeticError, ValueError) as error:  # only the nudged points can fail here
+    except (ArithmeticError, ValueError) as error:  # the point works, so a nudged one failed
         step = "the steps it tries" if args.eps is None else f"±eps = {args.eps:g}"
         raise CommandError(
-            f"{error}: gradcheck evaluates each value nudged by {step}, which leaves "
-            f"the function's domain here; pass a smaller --eps or move the point"
+            f"{str(error).rstrip('.')}. That is at a nudged point: gradcheck evaluates each value"
+            f" nudged by {step}, which leaves the function's domain here; pass a smaller --eps"
+            " or move the point"
         ) from None
     print(report)
-    return 0 if report.ok else EXIT_MISMATCH
+    if report.failures:
+        return EXIT_MISMATCH
+    return EXIT_UNRESOLVED if report.unresolved else 0
 
 
 def cmd_tape(args: argparse.Namespace) -> int:
@@ -438,7 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = command(
         "gradcheck",
         cmd_gradcheck,
-        "compare backward() with finite differences; exit status 1 on a mismatch",
+        "compare backward() with finite differences; exit status 1 on a mismatch, 3 when a"
+        " derivative cannot be checked",
         "micrograd-plus gradcheck 'sigmoid(x) * log(y)' x=0.3 y=2",
     )
     expression_arguments(check)

@@ -12,7 +12,7 @@ import random
 import sys
 from collections.abc import Iterator, Sequence
 
-from .checks import feature_rows, positive_int
+from .checks import feature_rows, is_rows, positive_int
 from .datasets import Dataset, load_csv, load_digits, load_iris  # the real data, re-exported here
 
 Rows = list[list[float]]
@@ -261,14 +261,19 @@ def _linspace(start: float, stop: float, count: int) -> list[float]:
 
 
 def _check_pairs(X: Sequence, y: Sequence, where: str) -> None:
+    """X and y as sequences (lists, tuples or numpy arrays) of the same, non-zero length."""
+    for name, data in (("X", X), ("y", y)):
+        if not is_rows(data):
+            raise ValueError(f"{where}: {name} must be a list (or a numpy array), got {data!r:.60}")
     if len(X) != len(y):
         raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)}; they must match")
-    if not X:
+    if len(X) == 0:
         raise ValueError(f"{where}: needs at least one sample")
 
 
 def _rows(X: Sequence[Sequence[float]], method: str) -> list[Sequence[float]]:
-    if not isinstance(X, Sequence) or not X or not all(isinstance(row, Sequence) for row in X):
+    # a string row gets past this test, to be named by feature_rows below
+    if not is_rows(X) or len(X) == 0 or not all(is_rows(row) or isinstance(row, str) for row in X):
         raise ValueError(
             f"MinMaxScaler.{method}: expected a non-empty list of feature rows, "
             f"e.g. [[x0, x1], ...], got {X!r:.60}"

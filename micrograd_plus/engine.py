@@ -428,15 +428,7 @@ def _backpropagate(root: Value, on_values: bool) -> dict[Value, Operand]:
         if not on_values and upstream - upstream:
             raise _not_finite_gradient(node, order, grads)
         if has_own_backward(node):
-            instead = (
-                f"use the built-in operation {node._op!r}, whose rule they know"
-                if node._op in BUILT_IN_OPS
-                else f"add the op with define_op({node._op!r}, forward, *rules)"
-            )
-            raise RuntimeError(
-                f"{reader}: {describe_node(node)} has its own _backward closure, which only "
-                f"backward() can run. For grad(), create_graph and the visualizer, {instead}."
-            )
+            raise closure_only_in_backward(node, reader)
         rules = _rules_of(node, reader)
         out = node if on_values else node.data
         operands = children if on_values else [_data(child) for child in children]
@@ -594,6 +586,20 @@ def _data(x: Operand) -> float:
 
 def _log(x: Operand) -> Operand:
     return x.log() if isinstance(x, Value) else math.log(x)
+
+
+def closure_only_in_backward(node: Value, reader: str, more: str = "") -> RuntimeError:
+    """The error for a reader of RULES (grad, jvp, the visualizer's steps) meeting a node with
+    its own `_backward` closure: only backward() can run it, and what it computes is unknown."""
+    instead = (
+        f"use the built-in operation {node._op!r}, whose rule they know"
+        if node._op in BUILT_IN_OPS
+        else f"add the op with define_op({node._op!r}, forward, *rules)"
+    )
+    return RuntimeError(
+        f"{reader}: {describe_node(node)} has its own _backward closure, which only "
+        f"backward() can run.{more} For grad(), jvp, create_graph and the visualizer, {instead}."
+    )
 
 
 def has_own_backward(node: Value) -> bool:

@@ -23,7 +23,7 @@ from typing import Any
 
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSprop
 
-MISSING = "exporting to PyTorch needs torch: pip install 'micrograd_plus[torch]'"
+MISSING = "moving models and optimizers to and from PyTorch needs torch: pip install 'micrograd_plus[torch]'"
 
 # Our activation name -> the torch.nn module class name that computes the same function.
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}

@@ -14,10 +14,19 @@ the rest it is one entry of the gradient: one forward pass per input, one backwa
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from numbers import Real
 
-from .engine import RULES, Value, _data, topological_order
+from .engine import (
+    Value,
+    _data,
+    _rules_of,
+    closure_only_in_backward,
+    has_own_backward,
+    topological_order,
+)
+from .numerics import as_float, derivative_overflow, describe_node, finite
 
 
 def jvp(output: Value, inputs: Sequence[Value], tangents: Sequence[float]) -> float:
@@ -26,7 +35,8 @@ def jvp(output: Value, inputs: Sequence[Value], tangents: Sequence[float]) -> fl
     Nodes are visited in topological order, so every operand's tangent is known before its
     result's. An input may be any node of the graph, not only a leaf: its tangent is added to
     the one flowing into it, which makes the answer equal Σ_i grad(output, inputs)[i] · tangents[i]
-    in every case. `.grad` is neither read nor written.
+    in every case. `.grad` is neither read nor written. A tangent that is not finite stops the
+    walk with an error naming the node and the op that made it, as backward does for a gradient.
     """
     if not isinstance(output, Value):
         raise TypeError(f"jvp: output must be a Value, got {output!r}")
@@ -39,17 +49,36 @@ def jvp(output: Value, inputs: Sequence[Value], tangents: Sequence[float]) -> fl
             raise TypeError(f"jvp: inputs[{position}] must be a Value, got {node!r}")
         if isinstance(tangent, Value) or not isinstance(tangent, Real):
             raise TypeError(f"jvp: tangents[{position}] must be a real number, got {tangent!r}")
-        seeds[node] = seeds.get(node, 0.0) + float(tangent)  # the same input twice: both count
+        where = f"jvp: tangents[{position}]"
+        # the same input twice: both count, and their sum must be finite too
+        seeds[node] = finite(seeds.get(node, 0.0) + as_float(tangent, where), where)
 
     tangent_of: dict[Value, float] = {}
     for node in topological_order(output):
         total = seeds.get(node, 0.0)
         children = node._children
         if children:
+            if has_own_backward(node):
+                raise closure_only_in_backward(node, "jvp")
             operands = [_data(child) for child in children]
-            for child, rule in zip(children, RULES[node._op]):
+            for child, rule in zip(children, _rules_of(node, "jvp")):
                 incoming = tangent_of.get(child, 0.0) if type(child) is not float else 0.0
-                if incoming:  # a still operand adds nothing, so its rule need not be evaluated
-                    total += rule(node.data, *operands) * incoming
+                if not incoming:  # a still operand adds nothing: its rule need not be evaluated
+                    continue
+                try:
+                    local = rule(node.data, *operands)
+                except OverflowError as error:  # the rule's own arithmetic (y ** -2 at 1e-200)
+                    raise derivative_overflow(node, error, "jvp") from None
+                total += local * incoming
+                if total - total:  # inf or nan: say where, as backward does for a gradient
+                    raise _tangent_not_finite(node, total, local, incoming)
         tangent_of[node] = total
     return tangent_of[output]
+
+
+def _tangent_not_finite(node: Value, tangent: float, local: float, incoming: float) -> ArithmeticError:
+    what = "is infinite: it exceeds the float range" if math.isinf(tangent) else "is nan"
+    operands = ", ".join(repr(_data(child)) for child in node._children)
+    message = (f"jvp: the tangent of {describe_node(node)} {what}. It comes from {node._op!r} at "
+               f"({operands}): local derivative {local!r} times operand tangent {incoming!r}.")
+    return OverflowError(message) if math.isinf(tangent) else ValueError(message)

@@ -20,6 +20,9 @@ from .checks import distribution, finite_number, non_negative
 Target = int | Sequence[float]  # a class index, or a one-hot (or probability) list
 
 CLIP = 1e-7  # NNFS clips probabilities to [CLIP, 1 - CLIP] before taking logs
+# what to use instead when a probability loss is given a logit
+_BINARY_ON_LOGITS = "binary_cross_entropy_with_logits, which applies the sigmoid itself"
+_CATEGORICAL_ON_LOGITS = "cross_entropy, which applies the softmax itself"
 
 
 # ---- regression ---------------------------------------------------------------------------------
@@ -81,17 +84,20 @@ def hinge_loss(score: Scalar | Sequence, target: float | Sequence) -> Value:
 def categorical_cross_entropy(probs: Sequence, target: Target | Sequence[Target]) -> Value:
     """L = -log(sum_k t_k clip(p_k)) on probabilities (NNFS), mean over samples.
 
+    A p_k outside [0, 1] is refused: a logit belongs in `cross_entropy`.
+
     Each p_k is clipped to [1e-7, 1 - 1e-7], so a probability of 0 costs 16.118 instead of
     infinity. The clip has a price: where it bites, the gradient through it is 0 (as
     torch.clamp). A confidently wrong prediction, p_target < 1e-7, then gets loss 16.118 and no
     gradient at all, and stops learning. (NNFS's hand-written backward ignores the clip and uses
     -1/p.) Prefer `cross_entropy` on logits, whose gradient is always softmax - onehot.
     """
-    samples, targets = _samples(probs, target, "categorical_cross_entropy")
+    where = "categorical_cross_entropy"
+    samples, targets = _samples(probs, target, where)
     losses = []
     for p, t in zip(samples, targets):
-        clipped = [_clip(_as_value(v, "categorical_cross_entropy")) for v in p]
-        weights = _target_weights(t, len(clipped), "categorical_cross_entropy")
+        clipped = [_clip(_predicted(_as_value(v, where), where, _CATEGORICAL_ON_LOGITS)) for v in p]
+        weights = _target_weights(t, len(clipped), where)
         losses.append(-_weighted_sum(clipped, weights).log())
     return _mean(losses)
 
@@ -100,12 +106,13 @@ def binary_cross_entropy(prob: Scalar | Sequence, target: float | Sequence) -> V
     """L = -(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7], mean over elements.
 
     As in categorical_cross_entropy, where the clip bites the gradient is 0; prefer
-    binary_cross_entropy_with_logits, which needs no clip.
+    binary_cross_entropy_with_logits, which needs no clip. A p outside [0, 1] is refused: a
+    logit belongs in binary_cross_entropy_with_logits.
     """
     losses = []
     for p, y in _scalar_pairs(prob, target, "binary_cross_entropy"):
         y = _probability(y, "binary_cross_entropy")
-        p = _clip(p)
+        p = _clip(_predicted(p, "binary_cross_entropy", _BINARY_ON_LOGITS))
         losses.append(-(y * p.log() + (1 - y) * (1 - p).log()))
     return _mean(losses)
 
@@ -141,6 +148,18 @@ def _softplus(x: Value) -> Value:
     if x.data >= 0:
         return x + (1 + (-x).exp()).log()  # log(1 + e^x) = x + log(e^-x + 1)
     return (1 + x.exp()).log()
+
+
+def _predicted(p: Value, where: str, on_logits: str) -> Value:
+    """p itself when it is a probability. A number outside [0, 1] is most likely a logit passed
+    by mistake, which the clip would turn into a constant loss with gradient 0: refuse it (as
+    torch's BCELoss does) and name the form that takes logits."""
+    if not 0 <= p.data <= 1:
+        raise ValueError(
+            f"{where}: the predicted probability {p.data!r} is outside [0, 1]; for a logit (a raw "
+            f"score) use {on_logits}"
+        )
+    return p
 
 
 def _clip(p: Value) -> Value:

@@ -48,6 +48,19 @@ def test_gradcheck_exits_1_on_a_mismatch(capsys, monkeypatch):
     assert out.startswith("gradcheck failed: 1 of 2")
 
 
+def test_gradcheck_exits_3_when_a_derivative_cannot_be_checked_not_1(capsys):
+    # exp(100) swamps y+y: the finite differences can neither confirm nor refute d/dy = -2
+    status, out, _ = run(capsys, "gradcheck", "--", "-((y+y) + exp(100))", "y=1")
+    assert status == 3
+    assert out.startswith("gradcheck unresolved: 1 of 1 derivative could not be checked")
+
+
+def test_gradcheck_help_names_every_exit_status(capsys):
+    with pytest.raises(SystemExit):
+        main(["gradcheck", "--help"])
+    assert "exit status 1 on a mismatch, 3 when a derivative cannot be checked" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -250,9 +263,27 @@ def test_gradcheck_at_the_edge_of_a_domain_says_the_nudge_left_it(capsys):
     assert status == 0 and out.startswith("gradcheck passed")  # the searched steps stay inside
     status, _, err = run(capsys, "gradcheck", "log(x)", "x=1e-7", "--eps", "1e-6")
     assert status == 2
-    assert "log: input must be > 0, got -9e-07: gradcheck evaluates each value nudged by ±eps = 1e-06" in err
+    assert ("log: input must be > 0, got -9e-07. That is at a nudged point: gradcheck evaluates"
+            " each value nudged by ±eps = 1e-06") in err
     status, out, _ = run(capsys, "gradcheck", "log(x)", "x=1e-7", "--eps", "1e-9")
     assert status == 0 and out.startswith("gradcheck passed")
+
+
+@pytest.mark.parametrize(
+    ("argv", "engine_message"),
+    [
+        (["sqrt(x)", "x=0"], "pow backward: the derivative of x ** 0.5 (that is sqrt x) is infinite at x = 0"),
+        (["x/y", "x=1", "y=1e-300"], "backward: the gradient of the node 'y' with data 1e-300 is infinite: it"
+                                     " exceeds the float range. It comes from '/' at (1.0, 1e-300): local"
+                                     " derivative -inf times upstream gradient 1.0."),
+    ],
+)
+def test_gradcheck_where_the_derivative_fails_at_the_point_itself_reports_the_engine_unchanged(
+    capsys, argv, engine_message
+):
+    status, out, err = run(capsys, "gradcheck", *argv)
+    assert status == 2 and out == ""
+    assert err == f"micrograd-plus gradcheck: error: {engine_message}\n"  # no advice about --eps
 
 
 def test_a_failing_renderer_is_one_clear_message(capsys, tmp_path, monkeypatch):

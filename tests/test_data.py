@@ -283,3 +283,43 @@ def test_the_scaler_names_the_row_of_bad_data(X, message):
 def test_kfold_split_refuses_what_is_not_a_count_or_a_dataset(n):
     with pytest.raises(ValueError, match=r"KFold.split: expected a number of samples \(an int\) or a dataset, got"):
         list(KFold(2).split(n))
+
+
+# ---- numpy arrays, read as lists of rows ---------------------------------------------------------
+
+
+def test_train_val_split_and_batches_take_numpy_arrays_as_they_take_lists():
+    np = pytest.importorskip("numpy")
+    X, y = make_moons(20, seed=0)
+    from_arrays = train_val_split(np.array(X), np.array(y), val_fraction=0.25, seed=3)
+    from_lists = train_val_split(X, y, val_fraction=0.25, seed=3)
+    assert [[list(row) for row in part] for part in from_arrays[:2]] == list(from_lists[:2])
+    assert [list(part) for part in from_arrays[2:]] == list(from_lists[2:])
+    assert [list(yb) for _, yb in batches(np.array(X), np.array(y), 8)] == [y[:8], y[8:16], y[16:]]
+    with pytest.raises(ValueError, match="train_val_split: needs at least one sample"):
+        train_val_split(np.zeros((0, 2)), np.zeros(0))
+
+
+def test_fit_on_numpy_arrays_trains_exactly_as_on_lists():
+    np = pytest.importorskip("numpy")
+    from micrograd_plus.nn import Adam, fit
+
+    X, y = make_moons(24, seed=1)
+    histories = []
+    for features, labels in ((X, y), (np.array(X), np.array(y))):
+        model = MLP(2, [4, 2], seed=0)
+        histories.append(fit(model, features, labels, optimizer=Adam(model.parameters(), lr=0.05),
+                             epochs=3, progress=False))
+    assert histories[1] == histories[0]
+    model = MLP(2, [4, 2], seed=0)
+    with pytest.raises(ValueError, match=r"fit: row 1, column 0 is nan; data must be finite"):
+        fit(model, np.array([[0.0, 1.0], [np.nan, 0.0]]), np.array([0, 1]),
+            optimizer=Adam(model.parameters()), epochs=1, progress=False)
+
+
+def test_the_scaler_takes_a_numpy_array_and_other_data_is_refused_by_name():
+    np = pytest.importorskip("numpy")
+    X = [[0.0, 10.0], [2.0, 30.0]]
+    assert MinMaxScaler().fit(np.array(X)).transform(X) == [[-1.0, -1.0], [1.0, 1.0]]
+    with pytest.raises(ValueError, match=r"train_val_split: X must be a list \(or a numpy array\)"):
+        train_val_split({1: 2}, [0])

@@ -196,6 +196,22 @@ def test_a_bad_csv_file_is_refused_naming_the_file_and_the_place(tmp_path, text,
     assert isinstance(error.value, ValueError)  # callers catching ValueError see it too
 
 
+def test_a_file_that_is_not_utf8_is_refused_naming_the_line_and_saying_to_save_it_as_utf8(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("height,town\n1.5,Paris\n\n1.7,Zürich\n".encode("latin-1"))  # ü is 0xfc
+    with pytest.raises(CSVError) as error:
+        load_csv(path)
+    assert str(error.value) == (f"load_csv: {path}, line 4: byte 0xfc is not UTF-8 text; save the "
+                                "file as UTF-8 (in a spreadsheet: 'CSV UTF-8') and load it again")
+    path.write_bytes("height,town\r\n1.5,Paris\r\n1.7,Zürich\r\n".encode("utf-8"))
+    assert load_csv(path).class_names == ["Paris", "Zürich"]  # the same file in UTF-8 loads
+
+
+def test_a_quoted_cell_may_hold_a_line_break(tmp_path):
+    path = write(tmp_path, 'a,b\n1,"two\nlines"\n2,x\n')
+    assert load_csv(path).class_names == ["two\nlines", "x"]
+
+
 def test_a_target_that_is_neither_name_nor_position_is_a_type_error(tmp_path):
     with pytest.raises(TypeError, match="target must be a column name or position, got True"):
         load_csv(write(tmp_path, "a,b\n1,x\n"), target=True)

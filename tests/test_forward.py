@@ -85,3 +85,40 @@ def test_an_input_the_output_does_not_use_contributes_nothing():
 def test_bad_arguments_are_named(arguments, error, words):
     with pytest.raises(error, match=words.replace("[", r"\[").replace("]", r"\]")):
         jvp(Value(1.0) * 2.0, *arguments)
+
+
+def test_an_infinite_tangent_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"jvp: tangents\[0\]: inf is not a finite number"):
+        jvp(Value(1.0) * 2.0, [Value(1.0)], [math.inf])
+
+
+def test_a_node_with_its_own_backward_closure_is_named_not_a_bare_key_error():
+    x = Value(2.0, label="x")
+    out = Value(math.log1p(math.exp(2.0)), (x,), "softplus")  # micrograd's way of adding an op
+    out._backward = lambda: None
+    with pytest.raises(RuntimeError, match=r"jvp: the node made by 'softplus' .* own _backward "
+                                           r"closure.*define_op\('softplus'"):
+        jvp(out * 2.0, [x], [1.0])
+
+
+def test_an_op_without_a_rule_is_named():
+    x = Value(2.0, label="x")
+    out = Value(3.0, (x,), "mystery")
+    with pytest.raises(RuntimeError, match=r"jvp: the node made by 'mystery' .* no derivative rule"):
+        jvp(out, [x], [1.0])
+
+
+def test_a_rule_that_overflows_names_the_op_and_its_operands():
+    y = Value(1e-200, label="y")  # d(y^-1)/dy = -y^-2 = -1e400, beyond the float range
+    with pytest.raises(OverflowError, match=r"jvp: the derivative of '\*\*' at \(1e-200, -1.0\) "
+                                            r"exceeds the float range"):
+        jvp(y**-1.0, [y], [1.0])
+
+
+def test_an_infinite_tangent_is_reported_with_its_node_not_returned():
+    y = Value(1e-200, label="y")  # d(1/y)/dy = -1/y² = -1e400: the rule returns -inf
+    with pytest.raises(OverflowError, match=r"jvp: the tangent of the node made by '/' \(data "
+                                            r"1e\+200\) is infinite.*local derivative -inf"):
+        jvp(1 / y, [y], [1.0])
+    with pytest.raises(OverflowError, match=r"local derivative 2.0 times operand tangent 1e\+308"):
+        jvp(y * 2.0, [y], [1e308])  # a finite rule, a tangent pushed past the range

@@ -141,6 +141,29 @@ def test_binary_cross_entropy_is_the_clipped_nnfs_form():
     assert binary_cross_entropy(1.0, 0).data == pytest.approx(-math.log(1e-7), rel=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: binary_cross_entropy([Value(0.5), Value(1.5)], [1.0, 1.0]),
+         r"binary_cross_entropy: the predicted probability 1.5 is outside \[0, 1\]; for a logit \(a raw "
+         r"score\) use binary_cross_entropy_with_logits, which applies the sigmoid itself"),
+        (lambda: binary_cross_entropy(-1e-9, 0.0), r"the predicted probability -1e-09 is outside"),
+        (lambda: categorical_cross_entropy([[0.5, 0.5], [2.0, -1.0]], [0, 0]),
+         r"categorical_cross_entropy: the predicted probability 2.0 is outside \[0, 1\]; for a logit "
+         r"\(a raw score\) use cross_entropy, which applies the softmax itself"),
+    ],
+)
+def test_a_logit_given_to_a_probability_loss_is_refused_not_clipped_to_a_constant(call, message):
+    # clipped, 1.5 would cost -log(1 - 1e-7) = 1e-7 with gradient 0: a model that never learns
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_the_probabilities_zero_and_one_are_accepted_and_clipped():
+    assert binary_cross_entropy([0.0, 1.0], [1.0, 0.0]).data == pytest.approx(-math.log(1e-7), rel=1e-6)
+    assert categorical_cross_entropy([1.0, 0.0], 0).data == pytest.approx(-math.log(1 - 1e-7))
+
+
 @pytest.mark.parametrize("x", [-3.0, -0.2, 0.0, 0.4, 5.0])
 @pytest.mark.parametrize("y", [0.0, 1.0, 0.25])
 def test_binary_cross_entropy_with_logits_equals_bce_of_sigmoid_with_gradient_sigmoid_minus_y(x, y):

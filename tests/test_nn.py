@@ -256,3 +256,14 @@ def test_bad_state_raises_naming_the_key_and_leaves_the_model_unchanged(state, e
 def test_neuron_and_layer_state_dicts_use_their_own_names():
     assert list(Neuron(2, seed=0).state_dict()) == ["w", "b"]
     assert list(Layer(2, 2, seed=0).state_dict()) == ["N0.w", "N0.b", "N1.w", "N1.b"]
+
+
+def test_from_torch_without_torch_says_what_needs_it_and_how_to_get_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # as if torch were not installed
+    message = r"^moving models and optimizers to and from PyTorch needs torch: pip install 'micrograd_plus\[torch\]'$"
+    with pytest.raises(ModuleNotFoundError, match=message):
+        MLP.from_torch(object())
+    with pytest.raises(ModuleNotFoundError, match=message):
+        MLP(2, [1], seed=0).to_torch()

@@ -1,4 +1,5 @@
 """Backward frames (one laid-out SVG, edited per step), and explain()."""
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -181,3 +182,38 @@ def test_explain_reads_no_grad_and_writes_none():
     a.grad = 100.0  # a leftover that must neither show nor change
     assert "  a.grad = 7.0 = 1.0 + 6.0" in explain(L)
     assert a.grad == 100.0
+
+
+def _graph_with_a_closure_node():
+    """A micrograd-style op: the node made by hand, its derivative in a closure."""
+    x = Value(2.0, label="x")
+    out = Value(math.log1p(math.exp(2.0)), (x,), "softplus", label="s")
+
+    def _backward():
+        x.grad += (1 / (1 + math.exp(-x.data))) * out.grad
+
+    out._backward = _backward
+    return out * 3.0
+
+
+@pytest.mark.parametrize("show", ["explain", "backward_frames", "save_page"])
+def test_a_closure_node_is_refused_by_the_step_by_step_views_by_their_own_name(show, tmp_path):
+    from micrograd_plus.viz import save_page
+
+    root = _graph_with_a_closure_node()
+    shows = {"explain": lambda: explain(root), "backward_frames": lambda: backward_frames(root),
+             "save_page": lambda: save_page(root, tmp_path / "page.html")}
+    with pytest.raises(RuntimeError) as caught:
+        shows[show]()
+    message = str(caught.value)
+    assert message.startswith(show)
+    assert "'s' made by 'softplus'" in message and "cannot be shown step by step" in message
+    assert "grad()" not in message.split("can run.")[0]  # the reader named is the caller
+    assert not (tmp_path / "page.html").exists()
+    root.backward()  # backward() itself runs the closure
+    assert root._children[0]._children[0].grad == pytest.approx(3.0 / (1 + math.exp(-2.0)))
+
+
+def test_explain_counts_one_value_in_the_singular():
+    assert explain(Value(4.0, label="x")).startswith("backward from x = 4.0 (1 value). Each step")
+    assert explain(Value(4.0, label="x") * 2).startswith("backward from v1 = 8.0 (2 values).")

@@ -171,10 +171,23 @@ def test_the_timeout_comes_from_the_environment_when_not_given(monkeypatch, tmp_
         draw(small_graph()).svg()
 
 
-@pytest.mark.parametrize("value", ["soon", "0", "-1", "nan", "inf"])
-def test_a_bad_timeout_setting_is_a_clear_error(monkeypatch, value):
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "nan", "inf", "1e7", "86400.5"])
+def test_a_bad_timeout_setting_is_a_clear_error_naming_the_variable_and_the_range(monkeypatch, value):
     monkeypatch.setenv(renderer.TIMEOUT_ENV_VAR, value)
-    with pytest.raises(ValueError, match=f"MICROGRAD_PLUS_DOT_TIMEOUT='{value}' must be a positive number of seconds"):
+    with pytest.raises(ValueError, match=f"^MICROGRAD_PLUS_DOT_TIMEOUT='{value}' must be a positive number"
+                                         r" of seconds, at most 86,400 \(a day\)$"):
+        renderer.render("digraph {}", "svg")
+
+
+def test_a_timeout_argument_beyond_a_day_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"^render: timeout must be a positive number of seconds, at most 86,400"):
+        renderer.render("digraph {}", "svg", timeout=1e7)
+
+
+def test_a_timeout_of_a_day_is_accepted(monkeypatch, tmp_path):
+    fake_dot(monkeypatch, tmp_path, "exit 3\n")  # fails at once: only the timeout's check matters
+    monkeypatch.setenv(renderer.TIMEOUT_ENV_VAR, "86400")
+    with pytest.raises(RenderError, match="failed with exit code 3"):
         renderer.render("digraph {}", "svg")
 
 

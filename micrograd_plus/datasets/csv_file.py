@@ -12,6 +12,7 @@ cell, a target column that is not there. A wrong number never slips silently int
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from pathlib import Path
@@ -40,9 +41,10 @@ def load_csv(
     Every other column is a feature and every cell in it must be a finite number.
     """
     path = Path(path)
-    with open(path, newline="", encoding="utf-8-sig") as f:  # -sig: drop a BOM (Excel writes one)
-        # Blank lines carry no sample; the line number counts them anyway, to match an editor.
-        lines = [(number, row) for number, row in enumerate(csv.reader(f), start=1) if any(row)]
+    text = _utf8_text(path, path.read_bytes())
+    # Blank lines carry no sample; the line number counts them anyway, to match an editor.
+    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": the csv module's own line ends
+    lines = [(number, row) for number, row in enumerate(reader, start=1) if any(row)]
     if not lines:
         raise CSVError(f"load_csv: {path} is empty; expected a header row, then one sample per line")
     (_, header), rows = lines[0], lines[1:]
@@ -75,6 +77,19 @@ def load_csv(
     class_names = sorted(set(labels), key=_label_order(labels))
     index = {name: k for k, name in enumerate(class_names)}
     return Dataset(X, [index[label] for label in labels], [header[i] for i in features], class_names)
+
+
+def _utf8_text(path: Path, data: bytes) -> str:
+    """The file's text; a byte that is not UTF-8 (a file saved as Latin-1 or Windows-1252) is
+    reported with its line, since decoding it some other way could silently change a label."""
+    try:
+        return data.decode("utf-8-sig")  # -sig: drop a BOM (Excel writes one)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CSVError(
+            f"load_csv: {path}, line {line}: byte 0x{data[error.start]:02x} is not UTF-8 text; "
+            "save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8') and load it again"
+        ) from None
 
 
 def _target_column(path: Path, header: list[str], target: str | int) -> int:

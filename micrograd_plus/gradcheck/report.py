@@ -74,7 +74,7 @@ def judge(
         slack = atol + rtol * max(abs(low), abs(high)) + e
         sides = f"the one-sided derivatives {estimate.left:.6g} (left) and {estimate.right:.6g} (right)"
         if low - slack <= a <= high + slack:
-            return row("kink", f"kink: not differentiable here; analytic lies between {sides}")
+            return row("kink", f"not differentiable here; analytic lies between {sides}")
         return row("FAIL", f"kink: analytic is not between {sides}")
     side = _side_note(estimate)
     own, whole = atol + rtol * max(abs(a), abs(n)), atol + rtol * row_scale
@@ -100,11 +100,11 @@ def _why_unresolved(estimate: Estimate, analytic: float) -> str:
     rounding = NOISE_MARGIN * estimate.noise / estimate.step
     if rounding >= estimate.error / 4:
         return (
-            f"unresolved: f's rounding error (±{estimate.noise:.1g}) over the largest useful step leaves "
+            f"f's rounding error (±{estimate.noise:.1g}) over the largest useful step leaves "
             f"±{estimate.error:.1g}, so analytic {analytic:.6g} can be neither confirmed nor refuted"
         )
     return (
-        f"unresolved: the finite differences do not settle (numeric {estimate.value:.6g} "
+        f"the finite differences do not settle (numeric {estimate.value:.6g} "
         f"± {estimate.error:.1g}); try another point"
     )
 

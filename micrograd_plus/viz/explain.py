@@ -21,8 +21,9 @@ def explain(root: Value) -> str:
     graph = Graph.with_fresh_grads(root)
     walk = BackwardWalk(graph)
     name = graph.names[root]
+    size = "1 value" if len(graph.order) == 1 else f"{len(graph.order)} values"
     lines = [
-        f"backward from {name} = {number(root.data)} ({len(graph.order)} values)."
+        f"backward from {name} = {number(root.data)} ({size})."
         " Each step takes the next result in reverse topological order, whose grad is now"
         " complete, and adds local derivative × grad into each of its operands' grads.",
         *step_texts(walk),

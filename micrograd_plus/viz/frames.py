@@ -64,7 +64,7 @@ def save_frames(
 
 
 def _walk(root: Value, parameters: Iterable[Value] | None, max_steps: int) -> BackwardWalk:
-    walk = BackwardWalk(Graph.with_fresh_grads(root, parameters))
+    walk = BackwardWalk(Graph.with_fresh_grads(root, parameters, "backward_frames"))
     if len(walk) - 1 > max_steps:
         raise ValueError(
             f"backward_frames: {len(walk) - 1} steps exceed max_steps={max_steps}; step through"

@@ -74,10 +74,19 @@ class Graph:
                 self.uses[child].append(edge)
 
     @classmethod
-    def with_fresh_grads(cls, root: Value, parameters: Iterable[Value] | None = None) -> Graph:
+    def with_fresh_grads(
+        cls, root: Value, parameters: Iterable[Value] | None = None, reader: str = "explain"
+    ) -> Graph:
         """The graph with d(root)/d(node) computed now, ignoring (and not touching) `.grad`,
-        which may hold leftovers from earlier backward() calls."""
+        which may hold leftovers from earlier backward() calls. `reader` names the caller in
+        the error for a node with its own `_backward` closure, whose steps cannot be shown."""
         graph = cls(root, parameters=parameters)
+        for node in graph.order:
+            if engine.has_own_backward(node):
+                raise engine.closure_only_in_backward(
+                    node, reader, " What it computes cannot be shown step by step (draw() still"
+                    " shows the graph, marking its edges '? (a closure)')."
+                )
         graph.grads = dict(zip(graph.order, engine.grad(root, graph.order)))
         return graph
 

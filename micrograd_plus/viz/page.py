@@ -143,7 +143,7 @@ def save_page(root: Value, path: str | Path, *, parameters: Iterable[Value] | No
 
 def _graph(root: Value, parameters: Iterable[Value] | None) -> Graph:
     try:
-        return Graph.with_fresh_grads(root, parameters)
+        return Graph.with_fresh_grads(root, parameters, "save_page (the live page)")
     except (ArithmeticError, ValueError):
         # backward fails here (x ** 0.5 at x = 0): lay out with zero grads; the page itself
         # reports the engine's message on the node

@@ -14,7 +14,7 @@ warnings on to `logging`.
 
 A `dot` that hangs is stopped after a timeout: `render(..., timeout=seconds)`, else the
 environment variable `MICROGRAD_PLUS_DOT_TIMEOUT`, else DEFAULT_TIMEOUT (60 s; 2,000 values lay
-out in about 1 s). What it writes is checked before anyone saves it: SVG must be an SVG document,
+out in about 1 s), at most MAX_TIMEOUT (a day). What it writes is checked before anyone saves it: SVG must be an SVG document,
 PNG must start with the PNG signature; anything else is a RenderError.
 """
 from __future__ import annotations
@@ -31,6 +31,9 @@ from pathlib import Path
 ENV_VAR = "MICROGRAD_PLUS_DOT"
 TIMEOUT_ENV_VAR = "MICROGRAD_PLUS_DOT_TIMEOUT"
 DEFAULT_TIMEOUT = 60.0  # seconds
+# A day. The operating system's wait takes milliseconds in a C int (about 24 days at most), and a
+# layout that runs for longer than a day has hung.
+MAX_TIMEOUT = 86_400.0
 FORMATS = ("svg", "png")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -143,8 +146,10 @@ def _timeout(timeout: float | None) -> float:
             timeout = float(text)
         except ValueError:
             timeout = math.nan
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
-        raise ValueError(f"{where} must be a positive number of seconds")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ValueError(
+            f"{where} must be a positive number of seconds, at most {MAX_TIMEOUT:,.0f} (a day)"
+        )
     return float(timeout)
 
 
